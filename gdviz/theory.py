@@ -1,0 +1,83 @@
+r"""What theory predicts for a learning rate, from the Hessian.
+
+For a quadratic with Hessian $H$ (eigenvalues $0 < \lambda_{min} \le \lambda_{max}$), gradient
+descent converges iff $0 < \alpha < 2/\lambda_{max}$, and the fastest constant step is
+$\alpha^* = 2/(\lambda_{min} + \lambda_{max})$. Heavy-ball momentum (PyTorch form) is stable for
+$\alpha < 2(1+\mu)/\lambda_{max}$. For any other smooth function these are local estimates, from
+the Hessian at (or near) the minimum.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Curvature:
+    """Eigenvalues of a Hessian and the learning rates they imply for plain GD."""
+
+    eigenvalues: np.ndarray  # ascending
+
+    @property
+    def largest(self) -> float:
+        return float(self.eigenvalues[-1])
+
+    @property
+    def smallest(self) -> float:
+        return float(self.eigenvalues[0])
+
+    @property
+    def condition_number(self) -> float:
+        """$\\kappa = \\lambda_{max} / \\lambda_{min}$ (inf if not positive definite)."""
+        return self.largest / self.smallest if self.smallest > 0 else float("inf")
+
+    @property
+    def stability_limit(self) -> float:
+        """$2/\\lambda_{max}$: larger steps diverge (inf if there is no positive curvature)."""
+        return 2.0 / self.largest if self.largest > 0 else float("inf")
+
+    @property
+    def best_learning_rate(self) -> float:
+        """$2/(\\lambda_{min}+\\lambda_{max})$, the fastest constant step on a quadratic."""
+        total = self.smallest + self.largest
+        return 2.0 / total if self.smallest > 0 else float("nan")
+
+
+def curvature(hessian: np.ndarray) -> Curvature:
+    """Eigenvalues of a symmetric Hessian (non-finite entries give NaN eigenvalues)."""
+    hessian = np.atleast_2d(np.asarray(hessian, dtype=float))
+    if not np.all(np.isfinite(hessian)):
+        return Curvature(np.full(hessian.shape[0], np.nan))
+    return Curvature(np.linalg.eigvalsh((hessian + hessian.T) / 2))
+
+
+def stability_limit(hessian: np.ndarray, optimizer: str = "gd", momentum: float = 0.0) -> float:
+    """The largest stable constant learning rate predicted from ``hessian`` (inf if none).
+
+    gd: $2/\\lambda_{max}$; momentum: $2(1+\\mu)/\\lambda_{max}$; Nesterov (PyTorch form):
+    $2(1+\\mu)/((1+2\\mu)\\lambda_{max})$. Adaptive methods rescale steps, so no such limit
+    exists for them (NaN).
+    """
+    largest = curvature(hessian).largest
+    if not largest > 0:
+        return float("inf")
+    factors = {"gd": 1.0, "momentum": 1 + momentum, "nesterov": (1 + momentum) / (1 + 2 * momentum)}
+    return 2.0 * factors[optimizer] / largest if optimizer in factors else float("nan")
+
+
+def regime_1d(learning_rate: float, second_derivative: float) -> str:
+    """Name the behaviour of GD on a parabola from $\\alpha f''$ (exact for quadratics).
+
+    ``creeping`` (0 < αf″ < 1: monotone approach), ``optimal`` (αf″ = 1: one step),
+    ``oscillating`` (1 < αf″ < 2: overshoots but converges), ``cycling`` (αf″ = 2),
+    ``diverging`` (αf″ > 2). Each step multiplies the distance to the minimum by 1 − αf″.
+    """
+    product = learning_rate * second_derivative
+    if product <= 0:
+        return "diverging" if product < 0 else "stuck"
+    for upper, name in ((1 - 1e-9, "creeping"), (1 + 1e-9, "optimal"), (2 - 1e-9, "oscillating")):
+        if product < upper:
+            return name
+    return "cycling" if product <= 2 + 1e-9 else "diverging"
