@@ -1,0 +1,123 @@
+"""Pieces every animated figure shares: which steps become frames, Play/Pause, the step slider.
+
+Frames move only scatter traces with ``redraw: False`` (smooth, ~33 frames/s in Chromium); the
+background never changes (REFERENCE §4). Frames are plain dicts (``go.Frame`` validation is slow)
+and carry float32 arrays, which Plotly sends as compact base64.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+PALETTE = ("#D7263D", "#1B1B1E", "#F46036", "#7B2CBF", "#C2185B", "#2E86AB", "#3D9970")
+FRAME_MS = 40  # 25 frames/s
+FRAME_BUDGET = 6_000  # path points summed over all frames and runs (payload grows as frames²)
+
+
+def frame_count(longest: int, runs: int = 1, most: int = 120) -> int:
+    """How many frames: every step for short runs, fewer when several runs share the budget."""
+    by_budget = int(np.sqrt(2 * FRAME_BUDGET / max(runs, 1)))
+    return max(2, min(longest + 1, most, by_budget))
+
+
+def frame_steps(longest: int, count: int) -> np.ndarray:
+    """The steps shown as frames: 0, …, ``longest`` with an odd stride where steps are skipped.
+
+    An odd stride keeps a period-2 zig-zag (GD overshooting) visible as a zig-zag instead of
+    aliasing it into a smooth one-sided path.
+    """
+    if longest + 1 <= count:
+        return np.arange(longest + 1)
+    stride = int(np.ceil(longest / (count - 1)))
+    stride += 1 - stride % 2
+    return np.unique(np.append(np.arange(0, longest, stride), longest))
+
+
+def f32(values) -> np.ndarray:
+    """Float32 for compact frames (NaN and inf become NaN: a gap in the line)."""
+    array = np.asarray(values, dtype=float)
+    return np.where(np.isfinite(array), array, np.nan).astype(np.float32)
+
+
+def playback_menus(steps: np.ndarray) -> dict:
+    """Layout entries for the Play/Pause buttons and the step slider (frame names = steps)."""
+    play = {
+        "frame": {"duration": FRAME_MS, "redraw": False},
+        "transition": {"duration": 0},
+        "fromcurrent": True,
+        "mode": "immediate",
+    }
+    pause = {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}
+    buttons = [
+        {"label": "▶ Play", "method": "animate", "args": [None, play]},
+        {"label": "❚❚ Pause", "method": "animate", "args": [[None], pause]},
+    ]
+    slider_steps = [
+        {
+            "label": str(int(step)),
+            "method": "animate",
+            "args": [[str(int(step))], {**pause, "transition": {"duration": 0}}],
+        }
+        for step in steps
+    ]
+    return {
+        "updatemenus": [
+            {
+                "type": "buttons",
+                "direction": "left",
+                "buttons": buttons,
+                "x": 0.0,
+                "y": -0.09,
+                "xanchor": "left",
+                "yanchor": "top",
+                "pad": {"t": 0, "r": 8},
+                "showactive": False,
+                "bgcolor": "#F3F5FA",
+                "bordercolor": "#C9CFDD",
+                "font": {"size": 13},
+            }
+        ],
+        "sliders": [
+            {
+                "active": len(steps) - 1,
+                "steps": slider_steps,
+                "x": 0.2,
+                "len": 0.8,
+                "y": -0.09,
+                "yanchor": "top",
+                "pad": {"t": 0, "b": 0},
+                "currentvalue": {"visible": False},
+                "tickcolor": "rgba(0,0,0,0)",
+                "transition": {"duration": 0},
+                "ticklen": 0,
+                "font": {"size": 9, "color": "rgba(0,0,0,0)"},
+            }
+        ],
+    }
+
+
+def frames(steps: np.ndarray, traces_at, trace_indices: list[int]) -> list[dict]:
+    """One frame per step: ``traces_at(step)`` gives the moving traces, in ``trace_indices``."""
+    return [
+        {"name": str(int(step)), "data": traces_at(int(step)), "traces": trace_indices}
+        for step in steps
+    ]
+
+
+def figure(data: list[dict], layout: dict, frame_list: list[dict] | None = None) -> go.Figure:
+    """Wrap plain trace/layout/frame dicts without Plotly's validation.
+
+    Validating a hundred frames costs ~150 ms per rerun (plotly.py #1052); frames are attached
+    as raw dicts, which ``to_dict``/``to_json`` (and so ``st.plotly_chart``) serialise as they are.
+    """
+    result = go.Figure(data=data, layout=layout, _validate=False)
+    result._frame_objs = tuple(_RawFrame(frame) for frame in frame_list or ())
+    return result
+
+
+class _RawFrame:
+    """The one attribute ``BaseFigure.to_dict`` reads from a frame."""
+
+    def __init__(self, props: dict):
+        self._props = props

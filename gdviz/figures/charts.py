@@ -1,0 +1,145 @@
+"""Static companions of the animation: f, ‖∇f‖ and α against the step, and the 3-D surface."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from gdviz.field import Field, ranks
+from gdviz.figures.animation import f32, figure
+from gdviz.figures.contour import RunView, sample_like
+
+MAX_LINE_POINTS = 1500
+_AXIS = {"showgrid": True, "gridcolor": "#E6E9F0", "zeroline": False, "linecolor": "#9AA3B5"}
+
+
+def thin(n: int, most: int = MAX_LINE_POINTS) -> np.ndarray:
+    """Indices 0..n-1 with at most ``most`` of them (odd stride keeps zig-zags), last kept."""
+    if n <= most:
+        return np.arange(n)
+    stride = int(np.ceil(n / most))
+    stride += 1 - stride % 2
+    return np.unique(np.append(np.arange(0, n, stride), n - 1))
+
+
+def metrics_figure(
+    runs: Sequence[RunView], show_learning_rate: bool, height: int = 520
+) -> go.Figure:
+    """Stacked panels sharing the step axis: f (log scale when f > 0), ‖∇f‖ (log), and α."""
+    panels = [("f(θ)", "values"), ("‖∇f(θ)‖", "grad_norms")]
+    if show_learning_rate:
+        panels.append(("learning rate α", "learning_rates"))
+    gap, count = 0.08, len(panels)
+    span = (1 - gap * (count - 1)) / count
+    layout = {
+        "template": {"data": {}, "layout": {}},
+        "height": height,
+        "margin": {"l": 70, "r": 10, "t": 30, "b": 40},
+        "showlegend": False,
+        "hovermode": "x unified",
+        "plot_bgcolor": "#FFFFFF",
+    }
+    traces = []
+    for p, (title, attribute) in enumerate(panels):
+        suffix = "" if p == 0 else str(p + 1)
+        top = 1 - p * (span + gap)
+        series = [np.asarray(getattr(run.trajectory, attribute), dtype=float) for run in runs]
+        positive = all(np.all(s[np.isfinite(s)] > 0) for s in series if s.size)
+        layout[f"yaxis{suffix}"] = {
+            **_AXIS,
+            "domain": [max(0.0, top - span), min(1.0, top)],
+            "title": {"text": title},
+            "type": "log" if positive and attribute != "learning_rates" else "linear",
+            "exponentformat": "power",
+        }
+        layout[f"xaxis{suffix}"] = {
+            **_AXIS,
+            "anchor": f"y{suffix}",
+            "matches": "x" if p else None,
+            "showticklabels": p == count - 1,
+        }
+        for run, values in zip(runs, series, strict=True):
+            keep = thin(len(values))
+            traces.append(
+                {
+                    "type": "scatter",
+                    "x": keep.astype(np.float32),
+                    "y": f32(values[keep]),
+                    "xaxis": f"x{suffix}",
+                    "yaxis": f"y{suffix}",
+                    "mode": "lines",
+                    "name": run.label,
+                    "line": {"color": run.colour, "width": 2},
+                    "hovertemplate": "%{y:.4g}",
+                }
+            )
+    layout[f"xaxis{'' if count == 1 else count}"]["title"] = {"text": "step k"}
+    return figure(traces, layout)
+
+
+def surface_figure(field: Field, runs: Sequence[RunView], height: int = 560) -> go.Figure:
+    """f as a 3-D surface (coloured by rank, like the contour) with each run's path on it."""
+    coarse = sample_like(field, 60)
+    z = coarse.values
+    finite = z[np.isfinite(z)]
+    top = np.quantile(finite, 0.98) if finite.size else 1.0
+    z = np.where(np.isfinite(z), np.minimum(z, top), np.nan)
+    lift = 0.01 * (top - (finite.min() if finite.size else 0.0))
+    traces = [
+        {
+            "type": "surface",
+            "x": f32(coarse.xs),
+            "y": f32(coarse.ys),
+            "z": f32(z),
+            "surfacecolor": f32(ranks(coarse.values)),
+            "showscale": False,
+            "opacity": 0.92,
+            "colorscale": [[0, "#26468C"], [0.35, "#489CA3"], [0.7, "#BEDA8C"], [1, "#FDF6E2"]],
+            "hovertemplate": "x = %{x:.3g}, y = %{y:.3g}<br>f = %{z:.4g}<extra></extra>",
+            "contours": {
+                "z": {
+                    "show": True,
+                    "usecolormap": False,
+                    "color": "rgba(30,40,60,0.3)",
+                    "width": 1,
+                    "start": float(np.min(finite)) if finite.size else 0,
+                    "end": float(top),
+                    "size": float((top - finite.min()) / 15 or 1) if finite.size else 1,
+                }
+            },
+        }
+    ]
+    for run in runs:
+        t = run.trajectory
+        keep = thin(len(t.values), 600)
+        traces.append(
+            {
+                "type": "scatter3d",
+                "x": f32(t.points[keep, 0]),
+                "y": f32(t.points[keep, 1]),
+                "z": f32(np.minimum(t.values[keep], top) + lift),
+                "mode": "lines+markers",
+                "name": run.label,
+                "line": {"color": run.colour, "width": 5},
+                "marker": {"size": 2.5, "color": run.colour},
+            }
+        )
+    w = field.window
+    layout = {
+        "template": {"data": {}, "layout": {}},
+        "height": height,
+        "margin": {"l": 0, "r": 0, "t": 10, "b": 0},
+        "showlegend": False,
+        "scene": {
+            "xaxis": {"title": {"text": "x"}, "range": [w.x_min, w.x_max]},
+            "yaxis": {"title": {"text": "y"}, "range": [w.y_min, w.y_max]},
+            "zaxis": {"title": {"text": "f"}},
+            "aspectmode": "manual",
+            "aspectratio": {"x": 1, "y": 1, "z": 0.6},
+            "camera": {"eye": {"x": 1.5, "y": -1.5, "z": 1.1}},
+        },
+        "uirevision": "keep",
+    }
+    return figure(traces, layout)

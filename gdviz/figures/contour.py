@@ -1,0 +1,296 @@
+"""The animated 2-D descent plot: colour field, level lines, minima, and each run's path.
+
+Trace order (frames address the moving ones by index): 0 hover/click grid, 1 level lines,
+2 known minima, 3 start points, then per run: full path (static, faint), path so far, current
+point, downhill arrow; last, the step label.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+
+from gdviz.engine import Trajectory
+from gdviz.field import Field, background_image, contour_levels, level_lines
+from gdviz.figures.animation import (
+    f32,
+    figure,
+    frame_count,
+    frame_steps,
+    frames,
+    playback_menus,
+)
+
+ARROW_FRACTION = 0.09  # arrow length as a fraction of the window's diagonal
+
+
+@dataclass(frozen=True)
+class RunView:
+    """One single-run trajectory as drawn: its legend label and colour."""
+
+    label: str
+    trajectory: Trajectory
+    colour: str
+
+
+def base_layout(field: Field, height: int) -> dict:
+    """Axes fixed to the window, equal scale when the window is not too elongated."""
+    w = field.window
+    aspect = (w.y_max - w.y_min) / (w.x_max - w.x_min)
+    yaxis = {
+        "range": [w.y_min, w.y_max],
+        "title": {"text": "y"},
+        "showgrid": False,
+        "zeroline": False,
+    }
+    if 0.4 <= aspect <= 2.5:
+        yaxis.update(scaleanchor="x", scaleratio=1, constrain="domain")
+    return {
+        "template": {"data": {}, "layout": {}},
+        "height": int(np.clip(130 + 520 * aspect, 420, height)),
+        "margin": {"l": 50, "r": 10, "t": 30, "b": 80},
+        "xaxis": {
+            "range": [w.x_min, w.x_max],
+            "title": {"text": "x"},
+            "showgrid": False,
+            "zeroline": False,
+            "constrain": "domain",
+        },
+        "yaxis": yaxis,
+        "plot_bgcolor": "#FFFFFF",
+        "legend": {
+            "orientation": "h",
+            "x": 0,
+            "y": 1.01,
+            "yanchor": "bottom",
+            "font": {"size": 12},
+        },
+        "hovermode": "closest",
+        "dragmode": False,
+        "uirevision": "keep",
+        "images": [
+            {
+                "source": background_image(field),
+                "xref": "x",
+                "yref": "y",
+                "x": w.x_min,
+                "y": w.y_max,
+                "sizex": w.x_max - w.x_min,
+                "sizey": w.y_max - w.y_min,
+                "sizing": "stretch",
+                "layer": "below",
+            }
+        ],
+    }
+
+
+def static_traces(field: Field, minima: Sequence[tuple[float, float]], grid: int = 25) -> list:
+    """Hover/click grid (near-transparent markers), level lines and the known minima."""
+    lines_field = sample_like(field, 56)
+    xs, ys = level_lines(lines_field, contour_levels(lines_field.values))
+    gx, gy = np.meshgrid(
+        np.linspace(*field.xs[[0, -1]], grid), np.linspace(*field.ys[[0, -1]], grid)
+    )
+    gz = _grid_values(field, gx, gy)
+    minima = np.asarray(minima, dtype=float).reshape(-1, 2)
+    return [
+        dict(
+            type="scatter",
+            x=f32(gx.ravel()),
+            y=f32(gy.ravel()),
+            customdata=f32(gz.ravel()),
+            mode="markers",
+            marker={"size": 14, "color": "rgba(0,0,0,0.004)", "line": {"width": 0}},
+            name="click to start here",
+            hovertemplate="x = %{x:.3g}, y = %{y:.3g}<br>f = %{customdata:.4g}<extra></extra>",
+            showlegend=False,
+        ),
+        dict(
+            type="scatter",
+            x=f32(xs),
+            y=f32(ys),
+            mode="lines",
+            line={"color": "rgba(30,40,60,0.45)", "width": 1},
+            hoverinfo="skip",
+            showlegend=False,
+            name="level lines",
+        ),
+        dict(
+            type="scatter",
+            x=minima[:, 0],
+            y=minima[:, 1],
+            mode="markers",
+            name="known minimum",
+            marker={
+                "symbol": "star",
+                "size": 15,
+                "color": "#FFFFFF",
+                "line": {"color": "#1B1B1E", "width": 1.5},
+            },
+            hovertemplate="minimum at (%{x:.4g}, %{y:.4g})<extra></extra>",
+            showlegend=bool(len(minima)),
+        ),
+    ]
+
+
+def sample_like(field: Field, size: int) -> Field:
+    """The same function on a coarser grid, by bilinear resampling of the fine one."""
+    xs, ys = field.window.grid(size)
+    return Field(field.window, xs, ys, _grid_values(field, *np.meshgrid(xs, ys)))
+
+
+def _grid_values(field: Field, gx: np.ndarray, gy: np.ndarray) -> np.ndarray:
+    """Nearest-sample values of the field at arbitrary points (for hover and resampling)."""
+    j = np.clip(np.searchsorted(field.xs, gx), 0, len(field.xs) - 1)
+    i = np.clip(np.searchsorted(field.ys, gy), 0, len(field.ys) - 1)
+    return field.values[i, j]
+
+
+@dataclass(frozen=True)
+class Backdrop:
+    """The parts of the contour plot that depend only on f and the window (cache these)."""
+
+    window: object
+    layout: dict
+    traces: tuple
+
+
+def backdrop(
+    field: Field, minima: Sequence[tuple[float, float]] = (), height: int = 580
+) -> Backdrop:
+    """Colour image, level lines, hover/click grid and minima for ``field``."""
+    return Backdrop(field.window, base_layout(field, height), tuple(static_traces(field, minima)))
+
+
+def descent_figure(
+    background: Backdrop,
+    runs: Sequence[RunView],
+    gradient: Callable[[np.ndarray], np.ndarray],
+) -> go.Figure:
+    """Contour background plus an animated path per run, with Play/Pause and a step slider."""
+    w = background.window
+    arrow_length = ARROW_FRACTION * np.hypot(w.x_max - w.x_min, w.y_max - w.y_min)
+    longest = max(run.trajectory.steps for run in runs)
+    steps = frame_steps(longest, frame_count(longest, len(runs)))
+    arrows = [_downhill(run.trajectory, steps, gradient, arrow_length) for run in runs]
+    starts = np.array([run.trajectory.points[0] for run in runs])
+    traces = [dict(trace) for trace in background.traces] + [
+        dict(
+            type="scatter",
+            x=starts[:, 0],
+            y=starts[:, 1],
+            mode="markers",
+            name="start θ₀",
+            showlegend=False,
+            marker={"symbol": "circle-open", "size": 13, "color": "#1B1B1E", "line": {"width": 2}},
+            hovertemplate="start (%{x:.4g}, %{y:.4g})<extra></extra>",
+        )
+    ]
+    for run in runs:
+        traces += _run_traces(run)
+    traces.append(
+        dict(
+            type="scatter",
+            x=[w.x_min],
+            y=[w.y_max],
+            mode="text",
+            textposition="bottom right",
+            showlegend=False,
+            hoverinfo="skip",
+            textfont={"size": 14},
+        )
+    )
+    moving = [index for r in range(len(runs)) for index in (5 + 4 * r, 6 + 4 * r, 7 + 4 * r)]
+    moving.append(len(traces) - 1)
+
+    def traces_at(step: int) -> list[dict]:
+        data = []
+        for run, arrow in zip(runs, arrows, strict=True):
+            data += _moving(run.trajectory, steps, step, arrow)
+        label = f"step {step}"
+        if len(runs) == 1:
+            value = runs[0].trajectory.values[min(step, runs[0].trajectory.steps)]
+            label += f" · f = {value:.4g}"
+        return data + [{"text": [f"  {label}"]}]
+
+    for index, patch in zip(moving, traces_at(int(steps[-1])), strict=True):
+        traces[index].update(patch)  # show the final state before Play is pressed
+    layout = background.layout | playback_menus(steps)
+    return figure(traces, layout, frames(steps, traces_at, moving))
+
+
+def _run_traces(run: RunView) -> list:
+    t = run.trajectory
+    return [
+        dict(
+            type="scatter",
+            x=f32(t.points[:, 0]),
+            y=f32(t.points[:, 1]),
+            mode="lines",
+            name=run.label,
+            line={"color": run.colour, "width": 1.2},
+            opacity=0.35,
+            showlegend=False,
+            hovertemplate="step %{pointNumber}: (%{x:.4g}, %{y:.4g})<extra>"
+            + run.label
+            + "</extra>",
+        ),
+        dict(
+            type="scatter",
+            mode="lines+markers",
+            name=run.label,
+            line={"color": run.colour, "width": 2.2},
+            marker={"size": 4, "color": run.colour},
+            hoverinfo="skip",
+        ),
+        dict(
+            type="scatter",
+            mode="markers",
+            showlegend=False,
+            hoverinfo="skip",
+            marker={"size": 13, "color": run.colour, "line": {"color": "#FFF", "width": 2}},
+        ),
+        dict(
+            type="scatter",
+            mode="lines+markers",
+            showlegend=False,
+            hoverinfo="skip",
+            line={"color": run.colour, "width": 2.5},
+            marker={
+                "symbol": ["circle", "arrow"],
+                "size": [0, 12],
+                "angleref": "previous",
+                "color": run.colour,
+            },
+        ),
+    ]
+
+
+def _downhill(t: Trajectory, steps: np.ndarray, gradient, length: float) -> np.ndarray:
+    """Arrow tips: from θ_k along −∇f(θ_k), shrinking as ‖∇f‖ shrinks (as √ of its share of
+    the run's largest gradient, so the arrow stays visible until the ground is nearly flat)."""
+    at = t.points[np.minimum(steps, t.steps)]
+    with np.errstate(all="ignore"):
+        g = np.asarray(gradient(at), dtype=float)
+        norm = np.linalg.norm(g, axis=-1, keepdims=True)
+        finite = norm[np.isfinite(norm)]
+        scale = np.sqrt(norm / finite.max()) if finite.size and finite.max() > 0 else norm * 0
+        tips = at - length * scale * g / norm
+    return np.where(scale > 0.03, tips, np.nan)
+
+
+def _moving(t: Trajectory, steps: np.ndarray, step: int, arrows: np.ndarray) -> list[dict]:
+    """The path up to ``step`` (frame steps plus the exact current point), marker, arrow."""
+    current = min(step, t.steps)
+    shown = np.append(steps[steps < current], current)
+    path = t.points[shown]
+    here = t.points[current]
+    tip = arrows[np.searchsorted(steps, step)]
+    return [
+        {"x": f32(path[:, 0]), "y": f32(path[:, 1])},
+        {"x": f32(here[:1]), "y": f32(here[1:])},
+        {"x": f32([here[0], tip[0]]), "y": f32([here[1], tip[1]])},
+    ]

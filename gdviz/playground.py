@@ -1,0 +1,186 @@
+"""From a :class:`~gdviz.settings.Setup` to the runs the Playground draws (no UI code here)."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+
+from gdviz.engine import Trajectory, descend
+from gdviz.field import Window
+from gdviz.figures.animation import PALETTE
+from gdviz.figures.contour import RunView
+from gdviz.optimizers import OPTIMIZERS, Optimizer
+from gdviz.presets import PRESETS, Preset
+from gdviz.schedules import make_schedule
+from gdviz.settings import Setup
+from gdviz.theory import curvature, stability_limit
+
+COMPARE_LABELS = {
+    "single": "One run",
+    "optimizers": "Several optimizers",
+    "learning_rates": "Several learning rates",
+}
+
+
+def matching_preset(name: str, text: str) -> Preset | None:
+    """The chosen preset while its function is unchanged (editing the text makes it custom)."""
+    preset = PRESETS.get(name)
+    return preset if preset and " ".join(preset.text.split()) == " ".join(text.split()) else None
+
+
+def view_window(objective, setup: Setup, preset: Preset | None) -> Window:
+    """The preset's window, or a square around the origin that contains the start point."""
+    if preset:
+        return preset.window
+    reach = max(3.0, 1.3 * max(abs(setup.start_x), abs(setup.start_y)))
+    if objective.dimension == 1:
+        xs = np.linspace(-reach, reach, 400)[:, None]
+        with np.errstate(all="ignore"):
+            ys = np.asarray(objective.value(xs), dtype=float) * np.ones(len(xs))
+        finite = ys[np.isfinite(ys)]
+        low, high = np.quantile(finite, [0.0, 0.9]) if finite.size else (-1.0, 1.0)
+        pad = 0.1 * (high - low or 1.0)
+        return Window(-reach, reach, float(low - pad), float(high + pad))
+    return Window(-reach, reach, -reach, reach)
+
+
+def learning_rate_hint(objective, setup: Setup, preset: Preset | None) -> str:
+    """What theory says about α here: the stability limit from the Hessian (local estimate)."""
+    if setup.optimizer not in ("gd", "momentum", "nesterov"):
+        return (
+            "Adaptive methods rescale every coordinate, so α is roughly the largest step "
+            "per coordinate; there is no simple 2/λ limit."
+        )
+    where = np.array(
+        preset.minima[0] if preset and preset.minima else start_point(setup, objective.dimension),
+        dtype=float,
+    )
+    hessian = objective.hessian(where)
+    limit = stability_limit(hessian, setup.optimizer, setup.momentum)
+    if not np.isfinite(limit):
+        return "No positive curvature here, so theory gives no learning-rate limit at this point."
+    info = curvature(hessian)
+    place = "at the minimum" if preset and preset.minima else "at the start"
+    kappa = (
+        f", condition number κ = {info.condition_number:.3g}" if objective.dimension == 2 else ""
+    )
+    verdict = "**too large: expect divergence**" if setup.learning_rate > limit else "stable"
+    return (
+        f"Theory {place} (λmax = {info.largest:.4g}{kappa}): steps diverge for α > "
+        f"{limit:.4g}; α = {setup.learning_rate:g} is {verdict}. Exact for quadratics, a "
+        "local estimate otherwise."
+    )
+
+
+def make_optimizer(setup: Setup, name: str, learning_rate) -> Optimizer:
+    """The optimizer ``name`` with the setup's hyperparameters and schedule."""
+    schedule = make_schedule(setup.schedule, learning_rate, **setup.schedule_parameters)
+    return OPTIMIZERS[name].make(schedule, **setup.hyperparameters)
+
+
+def start_point(setup: Setup, dimension: int) -> np.ndarray:
+    return np.array([setup.start_x, setup.start_y][:dimension], dtype=float)
+
+
+def short_status(trajectory: Trajectory) -> str:
+    """A few words for a legend: 'converged in 143 steps', 'diverged at step 12', …"""
+    n = int(trajectory.steps)
+    return {
+        "converged_gradient": f"converged in {n} steps",
+        "converged_value": f"converged in {n} steps (|Δf|)",
+        "max_steps": f"not converged after {n} steps",
+        "diverged": f"diverged at step {n}",
+    }[str(trajectory.status)]
+
+
+def run_setup(setup: Setup, objective) -> list[RunView]:
+    """Run what the setup asks for: one run, several optimizers, or several learning rates."""
+    start = start_point(setup, objective.dimension)
+    rules = {"max_steps": setup.max_steps, "grad_tol": setup.grad_tol, "value_tol": setup.value_tol}
+    if setup.compare == "learning_rates":
+        rates = np.array(setup.compare_rates, dtype=float)
+        optimizer = make_optimizer(setup, setup.optimizer, rates)
+        batch = descend(objective, np.tile(start, (len(rates), 1)), optimizer, **rules)
+        name = OPTIMIZERS[setup.optimizer].display_name
+        runs = [(f"{name} · α = {rate:g}", batch.run(i)) for i, rate in enumerate(rates)]
+    elif setup.compare == "optimizers":
+        runs = [
+            (
+                OPTIMIZERS[name].display_name,
+                descend(
+                    objective, start, make_optimizer(setup, name, setup.learning_rate), **rules
+                ),
+            )
+            for name in setup.compare_optimizers
+        ]
+    else:
+        optimizer = make_optimizer(setup, setup.optimizer, setup.learning_rate)
+        trajectory = descend(objective, start, optimizer, **rules)
+        runs = [
+            (
+                f"{OPTIMIZERS[setup.optimizer].display_name} · α = {setup.learning_rate:g}",
+                trajectory,
+            )
+        ]
+    return [
+        RunView(f"{label} — {short_status(t)}", t, PALETTE[i % len(PALETTE)])
+        for i, (label, t) in enumerate(runs)
+    ]
+
+
+def trajectory_table(trajectory: Trajectory, gradient) -> dict[str, np.ndarray]:
+    """Every step as columns: step, θ coordinates, f, ∇f components, ‖∇f‖, α used."""
+    points = trajectory.points
+    names = ("x", "y")[: points.shape[1]]
+    with np.errstate(all="ignore"):
+        grads = np.asarray(gradient(points), dtype=float)
+    rates = np.append(trajectory.learning_rates, np.nan)
+    table = {"step": np.arange(len(points))}
+    table |= {name: points[:, i] for i, name in enumerate(names)}
+    table["f"] = trajectory.values
+    table |= {f"df/d{name}": grads[:, i] for i, name in enumerate(names)}
+    table["|grad f|"] = trajectory.grad_norms
+    table["learning rate"] = rates
+    return table
+
+
+def runs_csv(runs: list[RunView], gradient) -> str:
+    """All runs' steps as one CSV (a 'run' column tells them apart)."""
+    out = io.StringIO()
+    for index, run in enumerate(runs):
+        table = trajectory_table(run.trajectory, gradient)
+        if index == 0:
+            out.write("run," + ",".join(table) + "\n")
+        label = run.label.replace('"', "'")
+        for row in zip(*table.values(), strict=True):
+            out.write(f'"{label}",' + ",".join(f"{value:.10g}" for value in row) + "\n")
+    return out.getvalue()
+
+
+def step_latex(trajectory: Trajectory, gradient, step: int, optimizer: str) -> str:
+    """θₖ₊₁ = θₖ − α∇J(θₖ) with this step's numbers plugged in (the actual update otherwise)."""
+    step = int(np.clip(step, 0, max(int(trajectory.steps) - 1, 0)))
+    here, after = trajectory.points[step], trajectory.points[min(step + 1, int(trajectory.steps))]
+    with np.errstate(all="ignore"):
+        grad = np.asarray(gradient(here), dtype=float)
+    rate = float(trajectory.learning_rates[step]) if trajectory.steps else float("nan")
+
+    def vector(values) -> str:
+        return (
+            r"\begin{pmatrix}"
+            + r"\\".join(f"{v:.5g}" for v in np.atleast_1d(values))
+            + r"\end{pmatrix}"
+        )
+
+    k, k1 = f"\\theta_{{{step}}}", f"\\theta_{{{step + 1}}}"
+    if optimizer == "gd":
+        return (
+            f"{k1} = {k} - \\alpha_{{{step}}}\\,\\nabla J({k}) = {vector(here)} - {rate:.4g}"
+            f"\\cdot {vector(grad)} = {vector(after)}"
+        )
+    return (
+        f"{k1} = {k} + \\Delta_{{{step}}} = {vector(here)} + {vector(after - here)} = "
+        f"{vector(after)}, \\quad \\nabla J({k}) = {vector(grad)},"
+        f"\\ \\alpha_{{{step}}} = {rate:.4g}"
+    )

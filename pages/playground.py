@@ -1,0 +1,160 @@
+"""Playground: type a cost function, choose a variant and a learning rate, watch it descend."""
+
+from dataclasses import asdict
+
+import streamlit as st
+
+from gdviz import playground as pg
+from gdviz.field import sample
+from gdviz.figures.charts import metrics_figure, surface_figure
+from gdviz.figures.contour import descent_figure
+from gdviz.figures.curve import curve_figure
+from gdviz.optimizers import OPTIMIZERS
+from gdviz.presets import PRESETS
+from gdviz.settings import COMPARE_MODES, FIELD_NAMES, MAX_STEPS, Setup, decode, encode, with_preset
+from pages import common, views
+
+setup_from_url, url_problems = decode(st.query_params.to_dict())
+common.seed_state(asdict(setup_from_url), url_problems, "_playground_url_problems")
+common.snap_tolerances()
+common.apply_click("contour", "_last_click")
+
+
+def choose_preset():
+    name = st.session_state["preset"]
+    if name:
+        for key, value in asdict(with_preset(Setup(), name)).items():
+            if key in ("function", "optimizer", "learning_rate", "start_x", "start_y", "max_steps"):
+                st.session_state[key] = value
+        st.session_state.pop("learning_rate_slider", None)
+
+
+st.title("Gradient descent playground")
+st.caption(
+    "Pick a cost function J(θ), a start θ₀ and an update rule; θ rolls downhill one "
+    "step at a time: θₖ₊₁ = θₖ − α ∇J(θₖ)."
+)
+for problem in st.session_state["_playground_url_problems"]:
+    st.warning(problem)
+
+with st.sidebar:
+    st.subheader("1 · Cost function J")
+    st.selectbox(
+        "Preset",
+        ["", *PRESETS],
+        key="preset",
+        on_change=choose_preset,
+        format_func=lambda n: n or "— my own function —",
+        help="A classic test function with a good view, start and learning rate.",
+    )
+    st.text_input(
+        "f(x, y) =",
+        key="function",
+        help=common.FUNCTION_HELP,
+        max_chars=300,
+        placeholder="e.g. x^2 + 3y^2",
+    )
+    f = common.parsed_or_error(st.session_state["function"])
+    preset = pg.matching_preset(st.session_state["preset"], st.session_state["function"])
+    if preset:
+        st.caption(preset.lesson)
+    st.subheader("2 · Start θ₀", help="Initialisation: the first guess. Click the plot to move it.")
+    left, right = st.columns(2)
+    left.number_input("x₀", -1e6, 1e6, key="start_x", format="%.4g")
+    if f is None or f.dimension == 2:
+        right.number_input("y₀", -1e6, 1e6, key="start_y", format="%.4g")
+    st.subheader("3 · Update rule")
+    name = st.selectbox(
+        "Optimizer",
+        list(OPTIMIZERS),
+        key="optimizer",
+        format_func=lambda n: OPTIMIZERS[n].display_name,
+        help="Which variant of gradient descent takes the steps.",
+    )
+    st.latex(OPTIMIZERS[name].update_latex)
+    st.caption(OPTIMIZERS[name].summary)
+    common.learning_rate_input()
+    common.hyperparameter_inputs(name)
+    with st.expander("Learning-rate schedule"):
+        common.schedule_inputs()
+    st.subheader("4 · Stopping (convergence)")
+    common.stopping_inputs(MAX_STEPS)
+    st.subheader("5 · Compare runs")
+    mode = st.radio(
+        "Show", COMPARE_MODES, key="compare", horizontal=False, format_func=pg.COMPARE_LABELS.get
+    )
+    if mode == "optimizers":
+        st.multiselect(
+            "Optimizers (same α and schedule)",
+            list(OPTIMIZERS),
+            key="compare_optimizers",
+            max_selections=6,
+            format_func=lambda n: OPTIMIZERS[n].display_name,
+        )
+    if mode == "learning_rates":
+        common.rates_input("compare_rates")
+
+setup = common.current(Setup, FIELD_NAMES)
+st.query_params.from_dict(encode(setup))
+if f is None:
+    st.stop()
+if setup.compare == "optimizers" and not setup.compare_optimizers:
+    st.info("Choose at least one optimizer to compare.")
+    st.stop()
+
+math_left, math_right = st.columns(2)
+math_left.latex(f.latex)
+math_right.latex(f.gradient_latex)
+hint = pg.learning_rate_hint(f, setup, preset)
+if hint:
+    st.caption(hint)
+
+runs = views.cached_runs(setup, setup.function)
+for run in runs:
+    views.status_banner(run.trajectory, run.label.split(" — ")[0] if len(runs) > 1 else "")
+
+window = pg.view_window(f, setup, preset)
+minima = preset.minima if preset else ()
+chart_col, metrics_col = st.columns([3, 2])
+with chart_col:
+    if f.dimension == 2:
+        contour_tab, surface_tab = st.tabs(["Contour (animated)", "3-D surface"])
+        animation = descent_figure(
+            views.cached_backdrop(setup.function, window, minima), runs, f.gradient
+        )
+        with contour_tab:
+            st.plotly_chart(
+                animation,
+                key="contour",
+                on_select="rerun",
+                selection_mode="points",
+                config=common.CHART_CONFIG,
+            )
+            st.caption(
+                "Colour: f from low (dark blue) to high (cream). Arrow: −∇f, the steepest "
+                "way down. Click anywhere to start from there; ▶ Play to watch."
+            )
+        with surface_tab:
+            st.plotly_chart(
+                surface_figure(sample(f.value, window, 120), runs),
+                key="surface",
+                config=common.CHART_CONFIG,
+            )
+    else:
+        animation = curve_figure(f.value, f.gradient, window, runs, minima=[m[0] for m in minima])
+        st.plotly_chart(animation, key="curve", config=common.CHART_CONFIG)
+        st.caption(
+            "The line through the current point is the tangent: its slope f′(x) sets "
+            "the step x ← x − α f′(x). ▶ Play to watch."
+        )
+with metrics_col:
+    st.plotly_chart(
+        metrics_figure(runs, setup.schedule != "constant"),
+        key="metrics",
+        config=common.CHART_CONFIG,
+    )
+
+views.step_inspector(runs, f, setup.optimizer if setup.compare != "optimizers" else "")
+with st.expander("Generated NumPy code (what the engine runs)"):
+    st.code(f.numpy_source, language="python")
+views.downloads(runs, f, animation)

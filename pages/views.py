@@ -1,0 +1,86 @@
+"""Output helpers shared by the pages: cached runs and backgrounds, banners, inspector, downloads.
+
+Not a page itself; pages import it as ``pages.views``.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from gdviz import playground as pg
+from gdviz.field import sample
+from gdviz.figures.contour import backdrop
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def cached_runs(setup, text: str):
+    """Runs for a setup (the objective is looked up again by its text: same cache key)."""
+    from pages.common import objective
+
+    return pg.run_setup(setup, objective(text))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def cached_backdrop(text: str, window, minima):
+    """The contour background of ``text`` over ``window`` (image, level lines, hover grid)."""
+    from pages.common import objective
+
+    return backdrop(sample(objective(text).value, window, 120), minima)
+
+
+def status_banner(trajectory, label: str = "") -> None:
+    """The engine's message, coloured by outcome."""
+    text = f"**{label}** {trajectory.message}" if label else trajectory.message
+    status = str(trajectory.status)
+    if status.startswith("converged"):
+        st.success(text, icon=":material/check_circle:")
+    elif status == "diverged":
+        st.error(text, icon=":material/error:")
+    else:
+        st.warning(text, icon=":material/hourglass_bottom:")
+
+
+@st.fragment
+def step_inspector(runs, objective, optimizer: str) -> None:
+    """Pick a step k and see the update with its numbers; the full table below."""
+    st.subheader("Step inspector", help="What one iteration of the update rule did.")
+    run = runs[0]
+    if len(runs) > 1:
+        labels = [r.label for r in runs]
+        run = runs[labels.index(st.selectbox("Run", labels, key="inspect_run"))]
+    steps = int(run.trajectory.steps)
+    if steps == 0:
+        st.info("This run took no steps (it started where a stop rule already holds).")
+        return
+    k = st.slider("step k", 0, steps - 1, 0, key="inspect_step")
+    st.latex(pg.step_latex(run.trajectory, objective.gradient, k, optimizer))
+    f_k, f_next = run.trajectory.values[k], run.trajectory.values[k + 1]
+    st.caption(
+        f"f went from {f_k:.6g} to {f_next:.6g} ({'down' if f_next < f_k else 'UP'}); "
+        f"‖∇f‖ = {run.trajectory.grad_norms[k]:.4g}."
+    )
+    with st.expander("All steps as a table"):
+        st.dataframe(
+            pg.trajectory_table(run.trajectory, objective.gradient), hide_index=True, height=260
+        )
+
+
+def downloads(runs, objective, figure) -> None:
+    """CSV of every step of every run; the animation as a standalone HTML file."""
+    left, right = st.columns(2)
+    left.download_button(
+        "Download steps (CSV)",
+        lambda: pg.runs_csv(runs, objective.gradient),
+        file_name="gdviz-trajectory.csv",
+        mime="text/csv",
+        on_click="ignore",
+        key="download_csv",
+    )
+    right.download_button(
+        "Download animation (HTML)",
+        lambda: figure.to_html(include_plotlyjs=True, auto_play=False),
+        file_name="gdviz-animation.html",
+        mime="text/html",
+        on_click="ignore",
+        key="download_html",
+    )
