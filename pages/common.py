@@ -132,34 +132,49 @@ def learning_rate_input(key: str = "learning_rate", label: str = "Learning rate 
     return float(st.session_state[key])
 
 
-def hyperparameter_inputs(optimizer: str) -> None:
-    """Sliders for the chosen optimizer's own knobs (β, β1/β2, ρ, ε), with one-line help."""
+def hyperparameter_inputs(optimizer: str, prefix: str = "") -> None:
+    """Sliders for the chosen optimizer's own knobs (β, β1/β2, ρ, ε), with one-line help.
+
+    Widget keys are ``prefix + name`` (momentum, beta1, beta2, alpha, eps); missing values
+    start at the optimizer's defaults.
+    """
     for spec in OPTIMIZERS[optimizer].hyperparameters:
+        key = prefix + spec.name
+        st.session_state.setdefault(key, spec.default)
         if spec.name == "eps":
             options = [10.0**p for p in range(-12, -1)]
-            if st.session_state.get("eps") not in options:
-                st.session_state["eps"] = min(options, key=lambda o: abs(o - spec.default))
+            if st.session_state[key] not in options:
+                st.session_state[key] = min(options, key=lambda o: abs(o - st.session_state[key]))
             st.select_slider(
-                spec.label, options, key="eps", format_func=lambda v: f"{v:.0e}", help=spec.help
+                spec.label, options, key=key, format_func=lambda v: f"{v:.0e}", help=spec.help
             )
         else:
             st.slider(
                 spec.label,
                 spec.minimum,
                 spec.maximum,
-                key=spec.name,
+                key=key,
                 step=0.001,
                 help=spec.help,
                 format="%.3f",
             )
 
 
-def schedule_inputs() -> None:
-    """The schedule choice, its formula and its parameters."""
+def schedule_inputs(prefix: str = "") -> None:
+    """The schedule choice (key ``prefix + "schedule"``), its formula and its parameters."""
+    st.session_state.setdefault(prefix + "schedule", "constant")
+    for spec in SCHEDULES.values():
+        for parameter, default in spec.parameters.items():
+            st.session_state.setdefault(prefix + parameter, default)
+    def reset_parameters():
+        for parameter, default in SCHEDULES[st.session_state[prefix + "schedule"]].parameters.items():
+            st.session_state[prefix + parameter] = default
+
     name = st.selectbox(
         "Schedule",
         list(SCHEDULES),
-        key="schedule",
+        key=prefix + "schedule",
+        on_change=reset_parameters,
         format_func=lambda n: SCHEDULES[n].display_name,
         help="How α changes with the step k.",
     )
@@ -167,43 +182,48 @@ def schedule_inputs() -> None:
     st.latex(spec.latex)
     st.caption(spec.help)
     if "step_size" in spec.parameters:
-        st.number_input("every s steps", 1, 20_000, key="step_size")
+        st.number_input("every s steps", 1, 20_000, key=prefix + "step_size")
     if "gamma" in spec.parameters:
+        low, high = (0.5, 0.9999) if name == "exponential" else (0.05, 0.95)
+        st.session_state[prefix + "gamma"] = min(high, max(low, st.session_state[prefix + "gamma"]))
         st.slider(
             "factor γ",
-            0.5 if name == "exponential" else 0.05,
-            0.9999 if name == "exponential" else 0.95,
-            key="gamma",
+            low,
+            high,
+            key=prefix + "gamma",
             format="%.4f",
         )
     if "decay" in spec.parameters:
-        st.number_input("decay d", 0.0, 100.0, key="decay", format="%.4g")
+        st.number_input("decay d", 0.0, 100.0, key=prefix + "decay", format="%.4g")
     if "total_steps" in spec.parameters:
-        st.number_input("period T (steps)", 1, 20_000, key="total_steps")
-        st.number_input("η_min", 0.0, 100.0, key="min_learning_rate", format="%.4g")
+        st.number_input("period T (steps)", 1, 20_000, key=prefix + "total_steps")
+        st.number_input("η_min", 0.0, 100.0, key=prefix + "min_learning_rate", format="%.4g")
 
 
-def stopping_inputs(max_steps_cap: int) -> None:
+def stopping_inputs(max_steps_cap: int, prefix: str = "", default_steps: int = 500) -> None:
     """Step budget and the two convergence tests from the seed note."""
+    st.session_state.setdefault(prefix + "max_steps", default_steps)
+    st.session_state.setdefault(prefix + "grad_tol", 1e-6)
+    st.session_state.setdefault(prefix + "value_tol", 0.0)
     st.number_input(
         "Max steps",
         1,
         max_steps_cap,
-        key="max_steps",
+        key=prefix + "max_steps",
         help="Stop after this many iterations even if not converged.",
     )
     fmt = lambda v: "off" if v == 0 else f"{v:.0e}"  # noqa: E731
     st.select_slider(
         "Stop when ‖∇f‖ <",
         TOLERANCES,
-        key="grad_tol",
+        key=prefix + "grad_tol",
         format_func=fmt,
         help="Converged when the gradient is this small: the ground is flat.",
     )
     st.select_slider(
         "Stop when |Δf| <",
         TOLERANCES,
-        key="value_tol",
+        key=prefix + "value_tol",
         format_func=fmt,
         help="Converged when one step changes f by less than this.",
     )
