@@ -166,8 +166,10 @@ def schedule_inputs(prefix: str = "") -> None:
     for spec in SCHEDULES.values():
         for parameter, default in spec.parameters.items():
             st.session_state.setdefault(prefix + parameter, default)
+
     def reset_parameters():
-        for parameter, default in SCHEDULES[st.session_state[prefix + "schedule"]].parameters.items():
+        chosen = SCHEDULES[st.session_state[prefix + "schedule"]]
+        for parameter, default in chosen.parameters.items():
             st.session_state[prefix + parameter] = default
 
     name = st.selectbox(

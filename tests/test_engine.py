@@ -240,7 +240,14 @@ def test_overflow_to_infinity_is_diverged():
     "α = nan)': engine._advice takes the rate from learning_rates, which is empty at step 0",
 )
 @pytest.mark.parametrize(
-    ("problem", "start"), [(Logarithm(), [-1.0]), (seed_example(), [1e7, 0.0])]
+    ("problem", "start"),
+    [
+        (Logarithm(), [-1.0]),  # outside the domain: f is NaN
+        (parse_objective("log(x)"), [-1.0]),
+        (parse_objective("log(x)"), [0.0]),  # f = −inf
+        (seed_example(), [1e7, 0.0]),  # f > 1e12 already
+    ],
+    ids=["log", "parsed-log", "parsed-log-at-0", "seed-far-away"],
 )
 def test_divergence_at_the_start_gives_no_nan_advice(problem, start):
     run = descend(problem, start, optimizers.gd(0.5))
