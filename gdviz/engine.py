@@ -102,16 +102,20 @@ def describe(trajectory: Trajectory, problem=None, optimizer: Optimizer | None =
     if status == "max_steps":
         grad_norm = trajectory.grad_norms[-1]
         return (
-            f"Stopped at the step limit ({n} steps) before converging: ‖∇f‖ = {grad_norm:.3g}. "
-            "Allow more steps, or try a larger learning rate."
+            f"Stopped at the step limit ({n} {step_word}) before converging: "
+            f"‖∇f‖ = {grad_norm:.3g}. Allow more steps, or try a larger learning rate."
         )
     value, point = trajectory.values[-1], trajectory.points[-1]
     if np.all(np.isfinite(point)) and np.isnan(value):
         cause = "f is undefined there (NaN): the path left the function's domain"
     elif np.isfinite(value):
-        cause = f"f exceeded {rules.divergence_threshold:g}"
+        cause = f"f exceeded {rules.divergence_threshold:g}".replace("e+", "e")
+    elif value < 0:
+        cause = "f went to −∞ (a singularity, or f is unbounded below)"
     else:
         cause = "f overflowed to infinity"
+    if n == 0:
+        return f"Cannot start here: {cause} at the start point θ₀. Choose another start."
     return f"Diverged at step {n}: {cause}. {_advice(trajectory, problem, optimizer)}"
 
 
@@ -121,7 +125,9 @@ def _advice(trajectory: Trajectory, problem, optimizer: Optimizer | None) -> str
     limit = float("nan")
     if optimizer is not None and hasattr(problem, "hessian"):
         momentum = optimizer.hyperparameters.get("momentum", 0.0)
-        limit = stability_limit(problem.hessian(trajectory.points[0]), optimizer.name, momentum)
+        with np.errstate(all="ignore"):
+            hessian = problem.hessian(trajectory.points[0])
+        limit = stability_limit(hessian, optimizer.name, momentum)
     if np.isfinite(limit) and limit < rate:
         return f"The learning rate is too large for this function — try α < {limit:.3g}."
     return f"The steps are too large here — try a smaller learning rate (e.g. α = {rate / 10:.3g})."
@@ -151,32 +157,47 @@ def descend(
     params = np.atleast_2d(start).copy()
     runs, _ = params.shape
     rows = _batches(problem, batch_size, rules.max_steps, seed)
-    points = np.empty((rules.max_steps + 1, *params.shape))
-    grads = np.empty_like(points)
-    points[0] = params
-    stop = np.full(runs, -1)  # step at which each run stopped, -1 while running
-    status = np.full(runs, "max_steps", dtype=object)
+    path = _Path(
+        points=np.empty((rules.max_steps + 1, *params.shape)),
+        grads=np.empty((rules.max_steps + 1, *params.shape)),
+        values=np.empty((rules.max_steps + 1, runs)),
+        norms=np.empty((rules.max_steps + 1, runs)),
+        stop=np.full(runs, -1),  # the step at which each run stopped, -1 while running
+        status=np.full(runs, "max_steps", dtype=object),
+    )
+    path.points[0] = params
     state = optimizer.init(params)
     checked, any_stopped = 0, False
     with np.errstate(all="ignore"):
         for step in range(rules.max_steps + 1):
-            grads[step] = (
-                problem.gradient(params)
-                if rows is None
-                else problem.gradient(params, rows[step % len(rows)])
-            )
+            if rows is None:
+                path.grads[step] = grad = problem.gradient(params)
+            else:
+                path.grads[step] = grad = problem.gradient(params, rows[step % len(rows)])
             if step - checked + 1 == check_every or step == rules.max_steps:
-                _check(problem, points, grads, checked, step, rules, stop, status, rows is None)
-                checked, any_stopped = step + 1, bool(np.any(stop >= 0))
-                if np.all(stop >= 0):
+                _check(problem, path, checked, step, rules, exact_grads=rows is None)
+                checked, any_stopped = step + 1, bool(np.any(path.stop >= 0))
+                if np.all(path.stop >= 0):
                     break
-            updates, state = optimizer.update(grads[step], state)
+            updates, state = optimizer.update(grad, state)
             params = params + updates
             if any_stopped:
-                stopped = stop >= 0
-                params[stopped] = points[stop[stopped], stopped]
-            points[step + 1] = params
-    return _result(problem, optimizer, points, stop, status, rules, single=start.ndim == 1)
+                stopped = path.stop >= 0
+                params[stopped] = path.points[path.stop[stopped], stopped]
+            path.points[step + 1] = params
+    return _result(problem, optimizer, path, rules, single=start.ndim == 1)
+
+
+@dataclass
+class _Path:
+    """The engine's working buffers: every step's points, gradients, values and gradient norms."""
+
+    points: np.ndarray  # (max_steps + 1, runs, d)
+    grads: np.ndarray  # the gradient each update used (a batch gradient for SGD)
+    values: np.ndarray  # (max_steps + 1, runs), filled block by block by _check
+    norms: np.ndarray  # full-data ‖∇f‖
+    stop: np.ndarray  # (runs,)
+    status: np.ndarray  # (runs,) of str
 
 
 def _batches(problem, batch_size: int | None, max_steps: int, seed: int) -> np.ndarray | None:
@@ -189,50 +210,58 @@ def _batches(problem, batch_size: int | None, max_steps: int, seed: int) -> np.n
     return batch_rows(problem.n_samples, int(batch_size), max(max_steps, 1), seed)
 
 
-def _check(problem, points, grads, first, last, rules, stop, status, exact_grads) -> None:
-    """Apply the stop rules to steps ``first..last`` of the runs still going (in place)."""
-    block = points[first : last + 1]
-    running = stop < 0
-    values = problem.value(block)
-    if exact_grads:
-        norms = np.sqrt(np.sum(grads[first : last + 1] ** 2, axis=-1))
-    else:
-        norms = np.sqrt(np.sum(problem.gradient(block) ** 2, axis=-1))
-    previous = problem.value(points[first - 1]) if first > 0 else np.full(values.shape[1], np.nan)
-    change = np.abs(np.diff(values, axis=0, prepend=previous[None]))
-    finite = np.isfinite(values) & np.all(np.isfinite(block), axis=-1)
+def _check(problem, path: _Path, first: int, last: int, rules: StopRules, exact_grads) -> None:
+    """Evaluate steps ``first..last`` and apply the stop rules to the runs still going."""
+    block = path.points[first : last + 1]
+    values = path.values[first : last + 1] = problem.value(block)
+    grads = path.grads[first : last + 1] if exact_grads else problem.gradient(block)
+    norms = path.norms[first : last + 1] = np.sqrt(np.einsum("...i,...i->...", grads, grads))
     rule_hits = {
-        "diverged": ~finite | (np.abs(values) > rules.divergence_threshold),
-        "converged_gradient": norms < rules.grad_tol,
-        "converged_value": change < rules.value_tol,
+        "diverged": ~(np.abs(values) <= rules.divergence_threshold)  # NaN fails <=
+        | ~np.isfinite(block).all(axis=-1),
     }
-    steps = np.arange(first, last + 1)[:, None]
-    rule_hits["max_steps"] = np.broadcast_to(steps == rules.max_steps, values.shape)
-    for name in ("diverged", "converged_gradient", "converged_value", "max_steps"):
-        hit = rule_hits[name] & running
-        first_hit = np.where(hit.any(axis=0), hit.argmax(axis=0) + first, -1)
-        earlier = (first_hit >= 0) & ((stop < 0) | (first_hit < stop))
+    if rules.grad_tol > 0:
+        rule_hits["converged_gradient"] = norms < rules.grad_tol
+    if rules.value_tol > 0:
+        previous = path.values[first - 1 : first] if first > 0 else np.full_like(values[:1], np.nan)
+        change = np.abs(np.diff(values, axis=0, prepend=previous))
+        rule_hits["converged_value"] = change < rules.value_tol
+    if last == rules.max_steps:
+        rule_hits["max_steps"] = np.zeros(values.shape, dtype=bool)
+        rule_hits["max_steps"][-1] = True
+    running, stop, status = path.stop < 0, path.stop, path.status
+    for name, hits in rule_hits.items():  # in order of precedence
+        hit = hits & running
+        found = hit.any(axis=0)
+        first_hit = np.where(found, hit.argmax(axis=0) + first, -1)
+        earlier = found & ((stop < 0) | (first_hit < stop))
         stop[earlier] = first_hit[earlier]
         status[earlier] = name
 
 
-def _result(problem, optimizer, points, stop, status, rules, single) -> Trajectory:
-    """Trim to the last step any run took, freeze finished runs and compute values and norms."""
+def _result(problem, optimizer, path: _Path, rules: StopRules, single: bool) -> Trajectory:
+    """Trim to the last step any run took; finished runs repeat their last point."""
+    stop = path.stop
     n = int(stop.max())
-    points = points[: n + 1]
-    steps = np.arange(n + 1)[:, None]
-    points = np.where((steps > stop)[..., None], points[stop, np.arange(len(stop))], points)
+    after = np.arange(n + 1)[:, None] > stop
+    last = (stop, np.arange(len(stop)))
+
+    def frozen(array):
+        array = array[: n + 1]
+        if np.all(stop == n):  # no run stopped early: nothing to freeze
+            return array
+        mask = after[..., None] if array.ndim == 3 else after
+        return np.where(mask, array[last], array)
+
     with np.errstate(all="ignore"):
-        values = problem.value(points)
-        grad_norms = np.sqrt(np.sum(problem.gradient(points) ** 2, axis=-1))
         rates = optimizer.learning_rate(np.arange(n)[:, None])
     rates = np.broadcast_to(rates, (n, len(stop))).astype(float)
     trajectory = Trajectory(
-        points,
-        values,
-        grad_norms,
+        frozen(path.points),
+        frozen(path.values),
+        frozen(path.norms),
         rates,
-        status.astype(str),
+        path.status.astype(str),
         stop.copy(),
         "",
         rules,

@@ -189,18 +189,18 @@ def _split_word(word: str, start: int, before_bracket: bool) -> list[_Token]:
 
 
 def _unknown_name_message(word: str, start: int, before_bracket: bool) -> str:
-    where = _at(start)
     if word.lower() in _WORDS:
-        return f"Unknown name {word!r} {where}: write it in lower case, {word.lower()!r}."
-    if before_bracket:
-        return f"Unknown function {word!r} {where}. Allowed: {', '.join(ALLOWED_FUNCTIONS)}."
-    if len(word) == 1:
-        hint = " (Euler's number is e)" if word == "E" else ""
-        return f"Unknown variable {word!r} {where}: use x (and y){hint}."
-    return (
-        f"Unknown name {word!r} {where}: the variables are x and y, the constants pi and e; "
-        "functions need their full name and parentheses, e.g. sin(x)."
-    )
+        message = f"Unknown name {word!r}: write it in lower case, {word.lower()!r}."
+    elif before_bracket:
+        message = f"Unknown function {word!r}. Allowed: {', '.join(ALLOWED_FUNCTIONS)}."
+    elif len(word) == 1:
+        message = f"Unknown variable {word!r}: use x (and y)."
+    else:
+        message = (
+            f"Unknown name {word!r}: the variables are x and y, the constants pi and e; "
+            "functions need their full name and parentheses, e.g. sin(x)."
+        )
+    return f"{message} (At character {start + 1}.)"
 
 
 # --- 2. check the token order and write Python source --------------------------------------------

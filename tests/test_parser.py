@@ -1,4 +1,4 @@
-"""Parser: what students type is accepted, everything else is a ParseError, derivatives are right."""
+"""Parser: what students type is accepted, anything else is a ParseError; derivatives are right."""
 
 from __future__ import annotations
 
@@ -109,7 +109,7 @@ REJECTED = [
     ("3", "must depend on x"),
     ("pi", "must depend on x"),
     ("x - x", "must depend on x"),
-    ("z^2", "Unknown variable 'z'"),
+    ("z^2", "Unknown variable 'z': use x (and y)"),
     ("sin(z)", "Unknown variable 'z'"),
     ("foo(x)", "Unknown function 'foo'. Allowed: sin, cos"),
     ("cumsum(x)", "Unknown function 'cumsum'"),
@@ -132,7 +132,7 @@ REJECTED = [
     ("factorial(1000000)", "Unknown function 'factorial'"),
     ("1000000!", "factorial"),
     ("(" * 1000, "too long"),
-    ("(" * 200 + "x" + ")" * 200, "nested parentheses"),
+    ("(" * 100 + "x" + ")" * 100, "nested parentheses"),
     ("-" * 5000 + "x", "too long"),
     ("-" * 250 + "x", "nested too deeply"),
     ("x" * 1_000_000, "too long"),
@@ -191,7 +191,7 @@ REJECTED = [
     ("x{1}", "round brackets"),
     ("x # comment", "'#'"),
     ("x\\y", "not allowed"),
-    ("0x10", "Unknown"),
+    ("0x10", "Missing operator"),
     ("x_1", "'_'"),
     ("^".join(["x"] * 21), "too complicated"),  # x^x^x^…: derivatives explode
     ("exp(" * 18 + "x y" + ")" * 18, "too complicated"),
@@ -216,7 +216,7 @@ def test_errors_know_where():
     assert caught.value.position == 4
     with pytest.raises(ParseError) as caught:
         parse_objective("x^2 + 3z")
-    assert caught.value.position == 7 and "character 8" in str(caught.value)
+    assert caught.value.position == 7 and "At character 8" in str(caught.value)
 
 
 def test_unknown_names_are_never_split_into_letters():
@@ -227,11 +227,12 @@ def test_unknown_names_are_never_split_into_letters():
 
 def test_module_never_calls_eval_exec_or_sympify():
     tree = ast.parse(inspect.getsource(parser_module))
-    forbidden = {"eval", "exec", "compile", "sympify", "parse_expr", "S", "__import__"}
+    forbidden = {"eval", "exec", "sympify", "parse_expr", "S", "__import__"}
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             name = getattr(node.func, "id", getattr(node.func, "attr", ""))
             assert name not in forbidden, ast.unparse(node)
+            assert not (isinstance(node.func, ast.Name) and name == "compile")
 
 
 # --- derivatives --------------------------------------------------------------------------------
@@ -269,15 +270,18 @@ def test_gradient_and_hessian_match_finite_differences(text):
         assert gradient == pytest.approx(central_gradient(objective, point), rel=1e-5, abs=1e-5)
         step = 1e-6
         eye = np.eye(objective.dimension) * step
-        columns = [(objective.gradient(point + e) - objective.gradient(point - e)) / (2 * step) for e in eye]
+        columns = [
+            (objective.gradient(point + e) - objective.gradient(point - e)) / (2 * step)
+            for e in eye
+        ]
         assert objective.hessian(point) == pytest.approx(np.array(columns).T, rel=1e-4, abs=1e-4)
 
 
 def test_abs_and_sign_derivatives():
     objective = parse_objective("abs(x) + sign(y) + abs(log(x))")
     assert objective.gradient([2.0, 1.0]) == pytest.approx([1 + 1 / 2, 0.0])
-    assert objective.gradient([-2.0, 1.0])[0] == pytest.approx(-1 - 1 / 2)
-    assert objective.hessian([2.0, 1.0]) == pytest.approx([[-1 / 4, 0], [0, 0]])
+    assert parse_objective("abs(x) + sign(y)").gradient([-2.0, 1.0]) == pytest.approx([-1, 0])
+    assert objective.hessian([2.0, 1.0]) == pytest.approx(np.array([[-1 / 4, 0], [0, 0]]))
     assert sp.simplify(objective.gradient_exprs[0] - sp.sign(x) - sp.sign(sp.log(x)) / x) == 0
 
 
@@ -309,9 +313,13 @@ def test_constants_broadcast():
     assert objective.gradient(np.zeros((5, 1))) == pytest.approx(np.ones((5, 1)))
     assert objective.gradient(np.zeros((3, 4, 1))).shape == (3, 4, 1)
     quadratic = parse_objective("x^2 + 3y^2")
-    assert quadratic.hessian([1.0, 2.0]) == pytest.approx([[2, 0], [0, 6]])
-    assert quadratic.hessian(np.zeros((7, 2))) == pytest.approx(np.tile([[2, 0], [0, 6]], (7, 1, 1)))
-    assert parse_objective("2x").gradient(np.array([[3.0], [4.0]])) == pytest.approx([[2], [2]])
+    assert quadratic.hessian([1.0, 2.0]) == pytest.approx(np.diag([2.0, 6.0]))
+    assert quadratic.hessian(np.zeros((7, 2))) == pytest.approx(
+        np.tile([[2, 0], [0, 6]], (7, 1, 1))
+    )
+    assert parse_objective("2x").gradient(np.array([[3.0], [4.0]])) == pytest.approx(
+        np.full((2, 1), 2.0)
+    )
 
 
 def test_one_point_and_batch_agree():
@@ -328,7 +336,7 @@ def test_wrong_dimension_is_a_value_error():
 
 
 def test_accepts_lists_and_integers():
-    assert parse_objective("x^2 + y").gradient([[1, 2]]) == pytest.approx([[2.0, 1.0]])
+    assert parse_objective("x^2 + y").gradient([[1, 2]]) == pytest.approx(np.array([[2.0, 1.0]]))
 
 
 # --- numerical trouble is inf/nan, never an exception or a warning ----------------------------
@@ -355,9 +363,10 @@ def test_overflow_and_domain_errors_give_inf_or_nan_silently(text, points):
             value, gradient = objective.value(batch), objective.gradient(batch)
             objective.hessian(batch)
             assert value.dtype == gradient.dtype == np.float64
-        assert not np.isfinite(objective.gradient(points)).all() or not np.isfinite(
-            objective.value(points)
-        ).all()
+        assert (
+            not np.isfinite(objective.gradient(points)).all()
+            or not np.isfinite(objective.value(points)).all()
+        )
 
 
 # --- display --------------------------------------------------------------------------------------

@@ -1,0 +1,128 @@
+"""AppTest of the Playground page: defaults, every preset and optimizer, bad input, URL, compare."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from gdviz.optimizers import OPTIMIZERS
+from gdviz.presets import PRESETS
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def run_app(**query: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def figure(at: AppTest, index: int = 0) -> dict:
+    return json.loads(at.get("plotly_chart")[index].proto.spec)
+
+
+def test_defaults_draw_an_animated_contour_and_converge():
+    at = run_app()
+    assert not at.exception
+    assert "Converged" in at.success[0].value
+    spec = figure(at)
+    assert len(spec["frames"]) > 10
+    assert spec["layout"]["images"][0]["source"].startswith("data:image/png;base64,")
+    assert spec["layout"]["updatemenus"][0]["buttons"][0]["label"].endswith("Play")
+    assert at.text_input(key="function").value == "x^2 + 10y^2"
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_every_preset_runs(name):
+    at = run_app()
+    at.selectbox(key="preset").select(name).run()
+    assert not at.exception
+    assert at.text_input(key="function").value == PRESETS[name].text
+    assert len(at.get("plotly_chart")) >= 2
+    assert at.success or at.warning or at.error  # a status banner is always shown
+
+
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_every_optimizer_runs(name):
+    at = run_app()
+    at.selectbox(key="optimizer").select(name).run()
+    assert not at.exception
+    assert OPTIMIZERS[name].display_name in figure(at)["data"][5]["name"]
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [("foo(x) + y", "Unknown function"), ("x^^2", ""), ("z^2", "z"), ("3", "depend")],
+)
+def test_bad_text_shows_the_parser_message(text, phrase):
+    at = run_app()
+    at.text_input(key="function").input(text).run()
+    assert not at.exception
+    assert at.error and "Can't use this function" in at.error[0].value
+    assert phrase in at.error[0].value
+    assert not at.get("plotly_chart")  # nothing drawn from a bad function, page still usable
+
+
+def test_a_crafted_link_gets_the_same_message_as_typed_text():
+    at = run_app(f="__import__('os').system('echo hacked')")
+    assert not at.exception
+    assert at.error and "Can't use this function" in at.error[0].value
+
+
+def test_url_restores_the_setup():
+    at = run_app(f="x^2 + 3y^2", preset="", opt="momentum", lr="0.05", mu="0.5", x0="1.5",
+                 y0="-2", steps="300", gtol="1e-08", cmp="single")  # fmt: skip
+    assert not at.exception
+    assert at.text_input(key="function").value == "x^2 + 3y^2"
+    assert at.selectbox(key="optimizer").value == "momentum"
+    assert at.number_input(key="learning_rate").value == pytest.approx(0.05)
+    assert at.slider(key="momentum").value == pytest.approx(0.5)
+    assert at.number_input(key="start_x").value == 1.5
+    assert at.number_input(key="max_steps").value == 300
+    path = figure(at)["data"][4]
+    assert path["x"]  # the faint full path starts at the linked start point
+    assert at.query_params["opt"] in ("momentum", ["momentum"])
+
+
+def test_invalid_link_values_are_reported_and_ignored():
+    at = run_app(lr="-3", opt="sgd9", steps="1e9")
+    assert not at.exception
+    texts = " ".join(w.value for w in at.warning)
+    assert "'lr'" in texts and "'opt'" in texts and "'steps'" in texts
+    assert at.number_input(key="learning_rate").value == pytest.approx(0.09)
+
+
+def test_compare_optimizers_overlays_runs():
+    at = run_app()
+    at.radio(key="compare").set_value("optimizers").run()
+    assert not at.exception
+    names = [trace.get("name", "") for trace in figure(at)["data"]]
+    for optimizer in ("gd", "momentum", "adam"):
+        assert any(OPTIMIZERS[optimizer].display_name in name for name in names)
+
+
+def test_compare_learning_rates_shows_divergence_as_a_result():
+    at = run_app(cmp="learning_rates", lrs="0.02,0.09,0.12")
+    assert not at.exception
+    assert any("Diverged at step" in e.value for e in at.error)
+    assert sum("Converged" in s.value for s in at.success) == 2
+
+
+def test_one_dimensional_mode_draws_the_curve_with_a_tangent():
+    at = run_app()
+    at.selectbox(key="preset").select("Double well (1-D)").run()
+    assert not at.exception
+    spec = figure(at)
+    assert spec["layout"]["yaxis"]["title"]["text"] == "f(x)"
+    assert len(spec["frames"]) > 10
+    assert len(at.number_input) >= 2 and not any(n.key == "start_y" for n in at.number_input)
+
+
+def test_too_large_learning_rate_is_a_result_not_an_error():
+    at = run_app(lr="0.5")
+    assert not at.exception
+    assert "Diverged at step" in at.error[0].value and "α <" in at.error[0].value
