@@ -10,4 +10,5 @@ PAGES = [
     ),
 ]
 
+st.html("<style>.block-container {padding-top: 2.2rem;}</style>")
 st.navigation(PAGES).run()

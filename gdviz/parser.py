@@ -17,12 +17,15 @@ from __future__ import annotations
 
 import ast
 import bisect
+import ctypes
 import math
 import operator
 import re
 import string
+import threading
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -37,6 +40,7 @@ MAX_CONSTANT = 1e6  # |c| for every number written or computed from constants
 MAX_EXPONENT = 100  # |n| in x^n
 MAX_BITS = 256  # size of exact numbers SymPy builds, e.g. the 2^100 of (2x)^100
 MAX_DERIVATIVE_SIZE = (600, 6000)  # tree nodes in the gradient and in the Hessian (x^x^x^…)
+MAX_SECONDS = 0.8  # wall clock: SymPy has slow corners the bounds above cannot predict
 
 X = sp.Symbol("x", real=True)  # real, so that d|x|/dx = sign(x)
 Y = sp.Symbol("y", real=True)
@@ -398,7 +402,15 @@ class _Compiled(NamedTuple):
     size: int
 
 
+def _printable(expr: sp.Expr) -> sp.Expr:
+    """sec, csc, cot as 1/cos, 1/sin, 1/tan. SymPy's code printers would .rewrite() them, which
+    also rewrites their arguments (sec(cosh(3)) → 1/cos(cos(3i))) into complex code."""
+    expr = expr.replace(sp.sec, lambda u: 1 / sp.cos(u)).replace(sp.csc, lambda u: 1 / sp.sin(u))
+    return expr.replace(sp.cot, lambda u: 1 / sp.tan(u))
+
+
 def _compile(exprs: list[sp.Expr], symbols: tuple[sp.Symbol, ...]) -> _Compiled:
+    exprs = [_printable(e) for e in exprs]
     shared = sp.cse(exprs)  # common subexpressions, found once for both printers
 
     def compile_for(modules: str) -> Callable[..., list]:
@@ -462,12 +474,51 @@ class Objective:
         return _evaluate(self._hessian, point, self.dimension, (self.dimension,) * 2)
 
 
+class _OutOfTime(BaseException):
+    """Raised inside the parsing thread when MAX_SECONDS run out (not an Exception: SymPy's own
+    `except Exception` clauses must not swallow it)."""
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt this thread after `seconds` from a timer thread: signal.alarm only works in the
+    main thread, and Streamlit runs scripts in others."""
+    thread, lock, finished = ctypes.c_ulong(threading.get_ident()), threading.Lock(), []
+    set_async_exception = ctypes.pythonapi.PyThreadState_SetAsyncExc
+
+    def interrupt() -> None:
+        with lock:
+            if not finished:
+                set_async_exception(thread, ctypes.py_object(_OutOfTime))
+
+    timer = threading.Timer(seconds, interrupt)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        with lock:
+            finished.append(True)
+            set_async_exception(thread, None)  # drop an interrupt that arrived too late
+        timer.cancel()
+
+
 def parse_objective(text: str) -> Objective:
     """Parse a student's formula such as "x^2 + 3y^2" or "(1-x)^2 + 100(y-x^2)^2".
 
     Raises ParseError, with a message for the student, for anything that is not a real function
-    of x (and y) built from numbers, + - * / ^, pi, e and the ALLOWED_FUNCTIONS.
+    of x (and y) built from numbers, + - * / ^, pi, e and the ALLOWED_FUNCTIONS, and for formulas
+    that take SymPy more than MAX_SECONDS to differentiate.
     """
+    try:
+        with _time_limit(MAX_SECONDS):
+            return _parse(text)
+    except _OutOfTime:
+        sp.core.cache.clear_cache()  # an interrupted assumption query may have cached "unknown"
+        raise ParseError("This formula takes too long to analyse; try a simpler one.") from None
+
+
+def _parse(text: str) -> Objective:
     normalised = _normalise(text)
     tokens = _tokenize(normalised)
     source = _to_python(tokens)
@@ -509,7 +560,7 @@ def _gradient_latex(gradient: list[sp.Expr], variables: tuple[str, ...]) -> str:
 
 def _numpy_source(expr: sp.Expr, gradient: list[sp.Expr], variables: tuple[str, ...]) -> str:
     def code(e: sp.Expr) -> str:
-        return NumPyPrinter().doprint(e).replace("numpy.", "np.")
+        return NumPyPrinter().doprint(_printable(e)).replace("numpy.", "np.")
 
     arguments, components = ", ".join(variables), ", ".join(map(code, gradient))
     return (

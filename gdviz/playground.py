@@ -61,7 +61,8 @@ def learning_rate_hint(objective, setup: Setup, preset: Preset | None) -> str:
     if not np.isfinite(limit):
         return "No positive curvature here, so theory gives no learning-rate limit at this point."
     info = curvature(hessian)
-    place = "at the minimum" if preset and preset.minima else "at the start"
+    coordinates = ", ".join(f"{value:.3g}" for value in where)
+    place = f"at the minimum ({coordinates})" if preset and preset.minima else "at the start"
     kappa = (
         f", condition number κ = {info.condition_number:.3g}" if objective.dimension == 2 else ""
     )

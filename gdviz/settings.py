@@ -156,6 +156,10 @@ def decode(params: dict[str, str]) -> tuple[Setup, list[str]]:
     setup = replace(Setup(), **values)
     if "preset" in values and values["preset"] and "function" not in values:
         setup = with_preset(setup, values["preset"], keep=set(values))
+    if setup.preset and " ".join(PRESETS[setup.preset].text.split()) != " ".join(
+        setup.function.split()
+    ):
+        setup = replace(setup, preset="")  # a linked function of one's own
     return setup, problems
 
 

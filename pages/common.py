@@ -35,6 +35,10 @@ def objective(text: str):
     return parse_objective(text)
 
 
+EXAMPLES = ("x^2 + 3y^2", "sin(x)*cos(y)", "(1-x)^2 + 100(y - x^2)^2", "exp(-(x^2+y^2))",
+            "abs(x) + y^2", "x^4 - 3x^2 + x")  # fmt: skip
+
+
 def parsed_or_error(text: str):
     """The objective, or None after showing the student the parser's message."""
     try:
@@ -42,6 +46,21 @@ def parsed_or_error(text: str):
     except ParseError as error:
         st.error(f"**Can't use this function.** {error}", icon=":material/edit:")
         return None
+
+
+def example_pills(text_key: str, preset_key: str | None = None) -> None:
+    """Clickable example functions that fill the function box."""
+
+    def use_example():
+        choice = st.session_state.get(f"{text_key}_example")
+        if choice:
+            st.session_state[text_key] = choice
+            if preset_key:
+                st.session_state[preset_key] = ""
+        st.session_state[f"{text_key}_example"] = None
+
+    st.pills("Examples", EXAMPLES, key=f"{text_key}_example", on_change=use_example,
+             label_visibility="collapsed")  # fmt: skip
 
 
 def current(cls, names):

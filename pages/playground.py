@@ -54,6 +54,7 @@ with st.sidebar:
         max_chars=300,
         placeholder="e.g. x^2 + 3y^2",
     )
+    common.example_pills("function", "preset")
     f = common.parsed_or_error(st.session_state["function"])
     preset = pg.matching_preset(st.session_state["preset"], st.session_state["function"])
     if preset:
@@ -97,6 +98,8 @@ with st.sidebar:
 setup = common.current(Setup, FIELD_NAMES)
 st.query_params.from_dict(encode(setup))
 if f is None:
+    st.info("Nothing to draw until the function in the sidebar can be read. Try one of the "
+            "examples under the box, or a preset.", icon=":material/arrow_back:")  # fmt: skip
     st.stop()
 if setup.compare == "optimizers" and not setup.compare_optimizers:
     st.info("Choose at least one optimizer to compare.")
@@ -110,8 +113,10 @@ if hint:
     st.caption(hint)
 
 runs = views.cached_runs(setup, setup.function)
-for run in runs:
-    views.status_banner(run.trajectory, run.label.split(" — ")[0] if len(runs) > 1 else "")
+if len(runs) == 1:
+    views.status_banner(runs[0].trajectory)
+else:
+    views.status_list(runs)
 
 window = pg.view_window(f, setup, preset)
 minima = preset.minima if preset else ()

@@ -40,6 +40,20 @@ def status_banner(trajectory, label: str = "") -> None:
         st.warning(text, icon=":material/hourglass_bottom:")
 
 
+BADGES = {"converged_gradient": "green", "converged_value": "green", "max_steps": "orange",
+          "diverged": "red"}  # fmt: skip
+
+
+def status_list(runs) -> None:
+    """One compact line per run (compare mode): a coloured badge, the label and the message."""
+    with st.container(border=True):
+        for run in runs:
+            colour = BADGES[str(run.trajectory.status)]
+            word = str(run.trajectory.status).split("_")[0].replace("max", "not converged")
+            name = run.label.split(" — ")[0]
+            st.markdown(f":{colour}-badge[{word}] **{name}** · {run.trajectory.message}")
+
+
 @st.fragment
 def step_inspector(runs, objective, optimizer: str) -> None:
     """Pick a step k and see the update with its numbers; the full table below."""

@@ -108,8 +108,10 @@ def test_compare_optimizers_overlays_runs():
 def test_compare_learning_rates_shows_divergence_as_a_result():
     at = run_app(cmp="learning_rates", lrs="0.02,0.09,0.12")
     assert not at.exception
-    assert any("Diverged at step" in e.value for e in at.error)
-    assert sum("Converged" in s.value for s in at.success) == 2
+    lines = [m.value for m in at.markdown if "badge[" in m.value]
+    assert len(lines) == 3
+    assert sum(":green-badge[converged]" in line for line in lines) == 2
+    assert any(":red-badge[diverged]" in line and "Diverged at step" in line for line in lines)
 
 
 def test_one_dimensional_mode_draws_the_curve_with_a_tangent():

@@ -51,7 +51,7 @@ def base_layout(field: Field, height: int) -> dict:
     return {
         "template": {"data": {}, "layout": {}},
         "height": int(np.clip(130 + 520 * aspect, 420, height)),
-        "margin": {"l": 50, "r": 10, "t": 30, "b": 80},
+        "margin": {"l": 50, "r": 10, "t": 30, "b": 100},
         "xaxis": {
             "range": [w.x_min, w.x_max],
             "title": {"text": "x"},

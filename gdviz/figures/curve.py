@@ -107,7 +107,7 @@ def curve_figure(
     layout = {
         "template": {"data": {}, "layout": {}},
         "height": height,
-        "margin": {"l": 50, "r": 10, "t": 30, "b": 80},
+        "margin": {"l": 50, "r": 10, "t": 30, "b": 100},
         "xaxis": {
             "range": [window.x_min, window.x_max],
             "title": {"text": "x"},

@@ -1,0 +1,111 @@
+"""The Playground in a real headless Chromium: load, type, change α, play, 1-D, bad link."""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+
+from e2e_helpers import CHART, no_exceptions, open_page, screenshot, wait_idle
+from playwright.sync_api import Page, expect
+
+# Scatter trace 6 is the first run's current-point marker, trace 1 the level lines
+# (see gdviz/figures/contour.py); the colour field is a layout <image>.
+STATE_JS = """() => {
+  const gd = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
+  const traces = gd.querySelectorAll('.scatterlayer .trace');
+  const point = traces[6].querySelector('.point');
+  return {
+    marker: point ? point.getAttribute('transform') : null,
+    images: gd.querySelectorAll('image').length,
+    lines: Array.from(gd.querySelectorAll('.scatterlayer .trace')[1].querySelectorAll('path'))
+      .reduce((total, p) => total + (p.getAttribute('d') || '').length, 0) > 2000 ? 1 : 0,
+  };
+}"""
+
+
+def chart_state(page: Page) -> dict:
+    return page.evaluate(STATE_JS)
+
+
+def status_text(page: Page) -> str:
+    return page.locator('[data-testid="stAlert"]').first.inner_text()
+
+
+def test_default_page_draws_the_animated_contour(page: Page, app_url: str):
+    open_page(page, app_url)
+    no_exceptions(page)
+    expect(page.get_by_text("Gradient descent playground")).to_be_visible()
+    state = chart_state(page)
+    assert state["images"] >= 1 and state["lines"] >= 1  # colour field and level lines
+    assert "Converged" in status_text(page)
+    screenshot(page, "playground-default")
+
+
+def test_play_moves_the_marker_and_keeps_the_background(page: Page, app_url: str):
+    open_page(page, app_url)
+    page.evaluate("""() => {
+      const gd = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
+      window.__frames = 0;
+      gd.on('plotly_animatingframe', () => { window.__frames += 1; });
+    }""")
+    page.locator(".updatemenu-button", has_text="Play").first.click()
+    samples = []
+    for _ in range(6):
+        page.wait_for_timeout(250)
+        samples.append(chart_state(page))
+    positions = {s["marker"] for s in samples}
+    assert len(positions) >= 4, samples  # the marker moves during playback
+    assert all(s["images"] >= 1 and s["lines"] >= 1 for s in samples), samples
+    page.wait_for_timeout(1500)
+    assert page.evaluate("window.__frames") >= 25
+    screenshot(page, "playground-playing")
+
+
+def test_typing_a_function_and_changing_the_learning_rate(page: Page, app_url: str):
+    open_page(page, app_url)
+    box = page.get_by_label("f(x, y) =", exact=True).and_(page.locator("input"))
+    box.fill("x^2 + 3y^2")
+    box.press("Enter")
+    wait_idle(page)
+    expect(page.locator("[data-testid=\"stMain\"] .katex").first).to_contain_text("3y")
+    no_exceptions(page)
+    rate = page.get_by_label("α exactly", exact=True).and_(page.locator("input"))
+    rate.fill("0.4")
+    rate.press("Enter")
+    wait_idle(page)
+    assert re.search(r"Diverged at step \d+", status_text(page))
+    rate.fill("0.1")
+    rate.press("Enter")
+    wait_idle(page)
+    assert "Converged" in status_text(page)
+    assert "f=x%5E2+%2B+3y%5E2" in page.url or "f=x%5E2%20%2B%203y%5E2" in page.url
+
+
+def test_compare_learning_rates(page: Page, app_url: str):
+    open_page(page, f"{app_url}/?cmp=learning_rates&lrs=0.02,0.05,0.09,0.11")
+    no_exceptions(page)
+    legend = " ".join(page.locator(f"{CHART} .legend text").all_text_contents())
+    assert "α = 0.11" in legend and "diverged" in legend
+    screenshot(page, "playground-compare")
+
+
+def test_one_dimensional_mode(page: Page, app_url: str):
+    open_page(page, f"{app_url}/?preset={urllib.parse.quote('Double well (1-D)')}")
+    no_exceptions(page)
+    expect(page.locator("input[aria-label=\"y₀\"]")).to_have_count(0)
+    page.locator(".updatemenu-button", has_text="Play").first.click()
+    page.wait_for_timeout(800)
+    no_exceptions(page)
+    screenshot(page, "playground-1d")
+
+
+def test_a_bad_link_shows_a_clear_message(page: Page, app_url: str):
+    bad = urllib.parse.quote("__import__('os').system('ls')")
+    page.goto(f"{app_url}/?f={bad}&lr=banana")
+    wait_idle(page)
+    page.wait_for_selector('[data-testid="stAlert"]')
+    text = page.locator('[data-testid="stAlert"]').all_inner_texts()
+    assert any("Can't use this function" in t for t in text)
+    assert any("'lr'" in t for t in text)
+    no_exceptions(page)
+    screenshot(page, "playground-error")
