@@ -47,6 +47,39 @@ REGION_COLOURS = {
     "diverging": "#D7263D",
 }
 REGION_BADGES = {"slow": "orange", "good": "green", "oscillating": "violet", "diverging": "red"}
+REGIME_BADGES = {
+    "stuck": "gray",
+    "creeping": "orange",
+    "optimal": "green",
+    "oscillating": "violet",
+    "cycling": "blue",
+    "diverging": "red",
+}
+TEXT = {  # the page's captions and tooltips, in one place
+    "intro": "θ ← θ − α∇J(θ). Too small an α and the descent crawls; too large and every step "
+    "overshoots the minimum, so the run oscillates or diverges. The Hessian predicts where.",
+    "preset": "A classic test function; picking one also suggests α and the rates to compare.",
+    "start": "The start point θ₀ of every run (Basins use a whole grid of starts instead).",
+    "opt": "The update rule. The stability limit 2/λmax is for plain gradient descent; momentum "
+    "stretches it to 2(1+μ)/λmax; adaptive methods have none.",
+    "spread": "Five rates from theory: too slow, good, oscillating, near and just past the "
+    "stability limit.",
+    "overlay": "All runs on one plot instead of one small plot each.",
+    "auto_range": "From 1/1000 of the stability limit to 4 times it. Off: choose the range.",
+    "range": "The smallest and largest α of the sweep (200 rates, log-spaced).",
+    "cobweb": "Left: the iterates on the parabola. Right: the cobweb — from xₖ up to the map "
+    "line gives xₖ₊₁, across to the diagonal makes it the next xₖ. Each step multiplies x by "
+    "1 − αf″. Exact for every quadratic. ▶ Play to watch.",
+    "sweep": "{count} learning rates, {steps} steps each, in one batched run. Shading: what "
+    "each α did; vertical lines: what theory predicts. Oscillating is not always bad: the "
+    "fastest constant step 2/(λmin+λmax) overshoots along the steepest direction.",
+    "schedules": "Same start, same base α, five schedules. A decaying rate can rescue an α "
+    "that is too large at first, but it also shrinks the steps of a good one.",
+    "basins_1d": "Basins of attraction need a function of x and y: pick a 2-D preset.",
+    "basins": "Each pixel is a start θ₀, coloured by the minimum it ends at after at most "
+    "{steps} steps (converged: ‖∇f‖ < 1e-4). Raise α and watch the basins fracture: where "
+    "α passes a minimum's own limit 2/λmax, it can no longer be reached.",
+}
 SWEEP_RATES = 200
 BASIN_CHUNK = 5_000  # starts per engine call: the engine keeps whole paths in memory
 BASIN_GRAD_TOL = 1e-4
@@ -54,10 +87,19 @@ GRAD_TOL = 1e-6
 SIGNIFICANT = 1e-9  # steps shorter than this share of the longest one are rounding noise
 
 
+def badge(region: str, text: str) -> str:
+    """Markdown for a coloured badge naming a region (Streamlit's ``:color-badge[…]``)."""
+    return f":{REGION_BADGES.get(region, REGIME_BADGES.get(region, 'gray'))}-badge[{text}]"
+
+
 @lru_cache(maxsize=64)
 def objective(text: str) -> Objective:
     """Parse once per text (raises :class:`~gdviz.parser.ParseError` for the student)."""
     return parse_objective(text)
+
+
+def preset_label(name: str) -> str:
+    return name or "— my own function —"
 
 
 def preset_of(setup: LabSetup) -> Preset | None:
@@ -268,6 +310,10 @@ class LabRun:
     trajectory: Trajectory
     verdict: Verdict
 
+    @property
+    def badge(self) -> str:
+        return badge(self.verdict.region, self.label)
+
 
 def run_rates(setup: LabSetup, rates, max_steps: int | None = None) -> Trajectory:
     """All ``rates`` from the same start in ONE batched engine call."""
@@ -380,7 +426,7 @@ REGIME_TEXT = {
 
 
 def parabola(curvature_value: float, rate: float, start: float, max_steps: int = 30):
-    """GD on (c/2)x² from ``start``: the run, its regime name and one sentence about it."""
+    """GD on (c/2)x² from ``start``: the run, its regime name and a sentence with a badge."""
     run = descend(
         Parabola(curvature_value),
         [float(start)],
@@ -389,7 +435,9 @@ def parabola(curvature_value: float, rate: float, start: float, max_steps: int =
         grad_tol=1e-9,
     )
     regime = regime_1d(rate, curvature_value)
-    return run, regime, REGIME_TEXT[regime].format(factor=1 - rate * curvature_value)
+    product = rate * curvature_value
+    sentence = REGIME_TEXT[regime].format(factor=1 - product)
+    return run, regime, f"{badge(regime, f'α·f″ = {product:.3g} → {regime}')} {sentence}"
 
 
 # --- schedules ---------------------------------------------------------------------------------

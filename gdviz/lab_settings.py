@@ -64,28 +64,81 @@ class LabSetup:
         names = ("momentum", "beta1", "beta2", "alpha", "eps")
         return {name: getattr(self, name) for name in names}
 
+    @property
+    def theory_key(self) -> LabSetup:
+        """Only the fields that the theory at the minimum depends on."""
+        return self.only(*THEORY)
+
     def only(self, *names: str) -> LabSetup:
         """This setup with every other field at its default: a cache key that ignores the rest."""
         return replace(LabSetup(), **{name: getattr(self, name) for name in names})
 
 
 COMMON = ("preset", "function", "optimizer", "momentum", "beta1", "beta2", "alpha", "eps")
-RUN = (*COMMON, "start_x", "start_y", "max_steps")
+THEORY = (*COMMON, "start_x", "start_y")  # what the theory at the minimum depends on
+RUN = (*THEORY, "max_steps")
 USES = {  # the fields each section's computation depends on (its cache key)
     "side": (*RUN, "rates"),
-    "sweep": (*RUN, "auto_range", "sweep_range"),
+    "sweep": (*RUN, "learning_rate", "auto_range", "sweep_range"),
     "intuition": ("curvature", "rate_1d", "start_1d"),
-    "schedules": (
-        *RUN,
-        "learning_rate",
-        "step_size",
-        "step_gamma",
-        "exp_gamma",
-        "decay",
-        "cosine_steps",
-    ),
+    "schedules": (*RUN, "learning_rate", "step_size", "step_gamma", "exp_gamma", "decay")
+    + ("cosine_steps",),
     "basins": (*COMMON, "learning_rate", "resolution", "basin_steps"),
 }
+
+
+@dataclass(frozen=True)
+class Control:
+    """A numeric widget of one section: its kind, field, label, bounds and tooltip."""
+
+    kind: str  # "slider" or "number_input"
+    name: str
+    label: str
+    low: float
+    high: float
+    help: str
+    step: float | None = None
+    format: str | None = None
+
+    @property
+    def options(self) -> dict:
+        extra = {"step": self.step, "format": self.format}
+        return {"help": self.help} | {key: value for key, value in extra.items() if value}
+
+
+CONTROLS = {
+    "intuition": (
+        Control("slider", "rate_1d", "Learning rate α", 0.0, 2.5,
+                "The step size. Watch α·f″ cross 1 (overshooting starts) and 2 (divergence).",
+                0.01),
+        Control("slider", "curvature", "Curvature f″", 0.5, 5.0,
+                "f(x) = (f″/2)·x²: the larger f″, the steeper the valley and the smaller the "
+                "largest stable step 2/f″.", 0.5),
+        Control("slider", "start_1d", "Start x₀", -3.0, 3.0, "Where the descent starts.", 0.1),
+    ),
+    "schedules": (
+        Control("number_input", "step_size", "Step decay: every s steps", 1, 5000,
+                "Step decay multiplies α by γ every s steps (PyTorch StepLR)."),
+        Control("number_input", "step_gamma", "Step decay: factor γ", 0.05, 0.95,
+                "How much of α is kept at each drop."),
+        Control("number_input", "exp_gamma", "Exponential: factor γ", 0.5, 0.9999,
+                "αₖ = α·γᵏ: the rate shrinks by γ at every step.", format="%.4f"),
+        Control("number_input", "decay", "Inverse time: decay d", 0.0, 100.0,
+                "αₖ = α/(1 + d·k): decays like 1/k.", format="%.4g"),
+        Control("number_input", "cosine_steps", "Cosine: period T", 1, 5000,
+                "α follows half a cosine from α down to 0 over T steps."),
+    ),
+    "basins": (
+        Control("slider", "resolution", "Starts per side", 20, 200,
+                "The grid of start points: 200 per side = 40,000 runs.", 10),
+        Control("number_input", "basin_steps", "Steps per start", 10, 2000,
+                "Each start's budget; converged means ‖∇f‖ < 1e-4."),
+    ),
+    "run": (
+        Control("number_input", "max_steps", "Max steps", 10, 5000,
+                "Every run's step budget; a run has converged once ‖∇f‖ < 1e-6."),
+    ),
+}  # fmt: skip
 
 # field -> (query name, lower, upper) for numbers; choices and lists are handled below.
 _NUMBERS = {
@@ -125,6 +178,28 @@ QUERY_NAMES = {
     **{name: query for name, (query, _) in _CHOICES.items()},
 }
 FIELD_NAMES = tuple(f.name for f in fields(LabSetup))
+STATE_KEYS = tuple(PREFIX + name for name in FIELD_NAMES)
+
+
+def state_values(setup: LabSetup) -> dict:
+    """Session-state entries (``lr_`` + field name) for ``setup``; tuples become lists."""
+    return {PREFIX + k: list(v) if isinstance(v, tuple) else v for k, v in asdict(setup).items()}
+
+
+def preset_state(name: str) -> dict:
+    """Session-state entries that choosing preset ``name`` sets: its function and start."""
+    preset = PRESETS.get(name)
+    if preset is None:
+        return {}
+    start_y = preset.start[1] if len(preset.start) > 1 else 0.0
+    return {PREFIX + "function": preset.text, PREFIX + "start_x": preset.start[0],
+            PREFIX + "start_y": start_y}  # fmt: skip
+
+
+def from_state(state) -> LabSetup:
+    """The setup that the widget values in ``state`` (a mapping) describe."""
+    values = {name: state[PREFIX + name] for name in FIELD_NAMES}
+    return LabSetup(**{k: tuple(v) if isinstance(v, list) else v for k, v in values.items()})
 
 
 def encode(setup: LabSetup) -> dict[str, str]:

@@ -180,40 +180,43 @@ def _advance(problem, optimizer, rows, state, first: int, end: int) -> np.ndarra
 
 
 def step_maps(problem, optimizer: Optimizer, rows, first: int, end: int):
-    """The affine maps $(A_k, a_k)$ of steps ``first … end − 1`` (see the module docstring)."""
+    """The affine maps $(A_k, a_k)$ of steps ``first … end − 1`` (see the module docstring):
+    ``(count, D, D)`` and ``(count, D)``, built entry by entry (each entry one vector over k)."""
     count, d = end - first, problem.dimension
     rates = np.broadcast_to(
         np.asarray(optimizer.learning_rate(np.arange(first, end)), dtype=float), (count,)
-    )[:, None]
-    if rows is None:
+    )
+    if rows is None:  # full data: H = (2/m) XᵀX and c = H θ*, the same at every step
         hessian = problem.hessian()
-        curvatures = np.broadcast_to(hessian, (count, d, d))
-        targets = np.broadcast_to(hessian @ problem.solution, (count, d))
-    else:
+        curvatures, targets = hessian[:, :, None], (hessian @ problem.solution)[:, None]
+    elif rows.shape[1] == 1:  # SGD: H_k = 2 x_k x_kᵀ, c_k = 2 y_k x_k
+        picked = rows[first:end, 0]
+        columns, y = problem.X.T[:, picked], problem.y[picked]  # (d, count), (count,)
+        curvatures = 2.0 * columns[:, None, :] * columns[None, :, :]
+        targets = 2.0 * columns * y
+    else:  # mini-batch: H_k = (2/b) X_Bᵀ X_B, c_k = (2/b) X_Bᵀ y_B
         batch = rows[first:end]
         X, y = problem.X[batch], problem.y[batch]  # (count, b, d), (count, b)
         scale = 2.0 / batch.shape[1]
-        columns = X.transpose(0, 2, 1)  # X_Bᵀ, (count, d, b)
-        curvatures = scale * (columns @ X)
-        targets = scale * (columns @ y[:, :, None])[:, :, 0]
-    diagonal = np.arange(d)
-    if optimizer.name == "gd":
-        maps = -rates[:, :, None] * curvatures
-        maps[:, diagonal, diagonal] += 1.0
-        return maps, rates * targets
-    mu = float(optimizer.hyperparameters["momentum"])
-    pull = 1.0 if optimizer.name == "momentum" else 1.0 + mu  # Nesterov looks ahead by μ
-    carry = mu if optimizer.name == "momentum" else mu * mu
-    maps = np.zeros((count, 2 * d, 2 * d))
-    maps[:, :d, :d] = (-pull * rates[:, :, None]) * curvatures
-    maps[:, diagonal, diagonal] += 1.0
-    maps[:, diagonal, d + diagonal] = -carry * rates
-    maps[:, d:, :d] = curvatures
-    maps[:, d + diagonal, d + diagonal] = mu
-    offsets = np.empty((count, 2 * d))
-    offsets[:, :d] = pull * rates * targets
-    offsets[:, d:] = -targets
-    return maps, offsets
+        curvatures = (scale * (X.transpose(0, 2, 1) @ X)).transpose(1, 2, 0)
+        targets = scale * np.einsum("kbi,kb->ik", X, y)
+    momentum = optimizer.name != "gd"
+    size = 2 * d if momentum else d
+    maps, offsets = np.zeros((size, size, count)), np.empty((size, count))
+    mu = float(optimizer.hyperparameters.get("momentum", 0.0))
+    pull = 1.0 + mu if optimizer.name == "nesterov" else 1.0  # Nesterov looks ahead by μ
+    maps[:d, :d] = (-pull * rates) * curvatures
+    offsets[:d] = (pull * rates) * targets
+    for i in range(d):
+        maps[i, i] += 1.0
+    if momentum:
+        carry = mu * mu if optimizer.name == "nesterov" else mu
+        maps[d:, :d] = curvatures
+        offsets[d:] = -targets
+        for i in range(d):
+            maps[i, d + i] = -carry * rates
+            maps[d + i, d + i] = mu
+    return maps.transpose(2, 0, 1), offsets.T
 
 
 def run_maps(maps: np.ndarray, offsets: np.ndarray, state: np.ndarray) -> np.ndarray:

@@ -406,7 +406,10 @@ def _printable(expr: sp.Expr) -> sp.Expr:
     """sec, csc, cot as 1/cos, 1/sin, 1/tan. SymPy's code printers would .rewrite() them, which
     also rewrites their arguments (sec(cosh(3)) → 1/cos(cos(3i))) into complex code."""
     expr = expr.replace(sp.sec, lambda u: 1 / sp.cos(u)).replace(sp.csc, lambda u: 1 / sp.sin(u))
-    return expr.replace(sp.cot, lambda u: 1 / sp.tan(u))
+    expr = expr.replace(sp.cot, lambda u: 1 / sp.tan(u))
+    if expr.has(*_UNDEFINED):  # e.g. log(sign(u)^2) = log(1) = 0 somewhere in a derivative
+        raise ParseError("This formula or its derivative is undefined (like log(0)) everywhere.")
+    return expr
 
 
 def _compile(exprs: list[sp.Expr], symbols: tuple[sp.Symbol, ...]) -> _Compiled:
@@ -516,6 +519,13 @@ def parse_objective(text: str) -> Objective:
     except _OutOfTime:
         sp.core.cache.clear_cache()  # an interrupted assumption query may have cached "unknown"
         raise ParseError("This formula takes too long to analyse; try a simpler one.") from None
+    except ParseError:
+        raise
+    except Exception as error:  # SymPy failing inside, e.g. ZeroDivisionError from an evalf
+        message = (
+            f"SymPy could not analyse this formula ({type(error).__name__}); try another form."
+        )
+        raise ParseError(message) from error
 
 
 def _parse(text: str) -> Objective:

@@ -123,11 +123,21 @@ minima = preset.minima if preset else ()
 chart_col, metrics_col = st.columns([3, 2])
 with chart_col:
     if f.dimension == 2:
-        contour_tab, surface_tab = st.tabs(["Contour (animated)", "3-D surface"])
         animation = descent_figure(
             views.cached_backdrop(setup.function, window, minima), runs, f.gradient
         )
-        with contour_tab:
+        view = st.segmented_control(
+            "View", ["Contour (animated)", "3-D surface"], default="Contour (animated)",
+            key="view", label_visibility="collapsed",
+        )  # fmt: skip
+        if view == "3-D surface":
+            st.plotly_chart(
+                surface_figure(sample(f.value, window, 120), runs),
+                key="surface",
+                config=common.CHART_CONFIG,
+            )
+            st.caption("Drag to turn the surface. The path is lifted just above it.")
+        else:
             st.plotly_chart(
                 animation,
                 key="contour",
@@ -138,12 +148,6 @@ with chart_col:
             st.caption(
                 "Colour: f from low (dark blue) to high (cream). Arrow: −∇f, the steepest "
                 "way down. Click anywhere to start from there; ▶ Play to watch."
-            )
-        with surface_tab:
-            st.plotly_chart(
-                surface_figure(sample(f.value, window, 120), runs),
-                key="surface",
-                config=common.CHART_CONFIG,
             )
     else:
         animation = curve_figure(f.value, f.gradient, window, runs, minima=[m[0] for m in minima])

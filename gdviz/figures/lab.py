@@ -11,9 +11,11 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from gdviz.field import png_data_uri
+from gdviz.field import Window, png_data_uri
 from gdviz.figures.animation import PALETTE, f32, figure, frames, playback_menus
 from gdviz.figures.charts import thin
+from gdviz.figures.contour import Backdrop, RunView, descent_figure
+from gdviz.figures.curve import curve_figure
 from gdviz.lab import REGION_COLOURS, REGION_NAMES, REGIONS, BasinMap, LabRun, Sweep
 
 _AXIS = {"showgrid": True, "gridcolor": "#E6E9F0", "zeroline": False, "linecolor": "#9AA3B5"}
@@ -46,6 +48,25 @@ def _vertical(x: float, colour: str, dash: str) -> dict:
         "line": {"color": colour, "dash": dash, "width": 2},
         "layer": "above",
     }
+
+
+def run_views(runs: Sequence[LabRun], full_labels: bool) -> list[RunView]:
+    """Each run in its palette colour, labelled 'α = …' (plus its verdict when overlaid)."""
+    return [
+        RunView(run.label if full_labels else f"α = {run.learning_rate:g}", run.trajectory,
+                PALETTE[i % len(PALETTE)])
+        for i, run in enumerate(runs)
+    ]  # fmt: skip
+
+
+def paths_figure(
+    problem, window: Window, minima, views: Sequence[RunView], background: Backdrop | None = None
+) -> go.Figure:
+    """The animated paths: on the contour plot (2-D, needs ``background``) or the curve (1-D)."""
+    if problem.dimension == 2:
+        return descent_figure(background, views, problem.gradient)
+    return curve_figure(problem.value, problem.gradient, window, views,
+                        minima=[m[0] for m in minima])  # fmt: skip
 
 
 # --- the sweep ---------------------------------------------------------------------------------

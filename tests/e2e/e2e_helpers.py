@@ -1,12 +1,30 @@
-"""Small helpers the browser tests share (fixtures live in conftest.py)."""
+"""Helpers the browser tests (and bench/page_bench.py) share; fixtures live in conftest.py."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import Page
 
-SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "screenshots"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 CHART = '[data-testid="stPlotlyChart"] .js-plotly-plot'
 
@@ -31,3 +49,50 @@ def screenshot(page: Page, name: str) -> None:
 
 def no_exceptions(page: Page) -> None:
     assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def launch_chromium(playwright):
+    """Debian's /usr/bin/chromium (or $GDVIZ_CHROMIUM) if present, else Playwright's build."""
+    executable = os.environ.get("GDVIZ_CHROMIUM") or "/usr/bin/chromium"
+    path = executable if Path(executable).exists() else None
+    return playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve(script: Path, timeout: float = 60):
+    """Run `streamlit run script` on a free port; yield its URL once healthy; stop it after."""
+    port = _free_port()
+    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
+               "--server.port", str(port), "--browser.gatherUsageStats", "false",
+               "--server.fileWatcherType", "none"]  # fmt: skip
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while not _healthy(url):
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                output = process.stdout.read().decode() if process.stdout else ""
+                raise RuntimeError(f"the app did not start:\n{output[-3000:]}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return response.read() == b"ok"
+    except OSError:
+        return False

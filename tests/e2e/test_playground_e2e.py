@@ -67,7 +67,7 @@ def test_typing_a_function_and_changing_the_learning_rate(page: Page, app_url: s
     box.fill("x^2 + 3y^2")
     box.press("Enter")
     wait_idle(page)
-    expect(page.locator("[data-testid=\"stMain\"] .katex").first).to_contain_text("3y")
+    expect(page.locator('[data-testid="stMain"] .katex').first).to_contain_text("3y")
     no_exceptions(page)
     rate = page.get_by_label("α exactly", exact=True).and_(page.locator("input"))
     rate.fill("0.4")
@@ -92,7 +92,7 @@ def test_compare_learning_rates(page: Page, app_url: str):
 def test_one_dimensional_mode(page: Page, app_url: str):
     open_page(page, f"{app_url}/?preset={urllib.parse.quote('Double well (1-D)')}")
     no_exceptions(page)
-    expect(page.locator("input[aria-label=\"y₀\"]")).to_have_count(0)
+    expect(page.locator('input[aria-label="y₀"]')).to_have_count(0)
     page.locator(".updatemenu-button", has_text="Play").first.click()
     page.wait_for_timeout(800)
     no_exceptions(page)

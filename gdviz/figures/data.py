@@ -1,0 +1,215 @@
+"""Figures of the Data page: θ-space contour and data scatter animated together, loss curves.
+
+The left panel is :func:`gdviz.figures.contour.descent_figure` on the full-data loss $J(\\theta)$
+(the exact least-squares $\\theta^*$ marked), the right one the data with each variant's line
+$\\hat y = \\theta_0 + \\theta_1 x$; one Play button moves both. Runs arrive thinned (see
+:class:`gdviz.data_settings.VariantRun`) and at most ``MAX_SCATTER`` data points are drawn, so
+a rerun sends a few hundred KB whatever the data size.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import plotly.graph_objects as go
+
+from gdviz.data_settings import Comparison
+from gdviz.datasets import Dataset
+from gdviz.field import Window, sample
+from gdviz.figures.animation import f32, figure
+from gdviz.figures.charts import thin
+from gdviz.figures.contour import Backdrop, RunView, backdrop, descent_figure
+
+MAX_SCATTER = 2_000
+SPLIT = (0.47, 0.56)  # the contour ends and the scatter starts at these fractions of the width
+_AXIS = {"showgrid": True, "gridcolor": "#E6E9F0", "zeroline": False, "linecolor": "#9AA3B5"}
+
+
+def theta_window(solution: np.ndarray, start: np.ndarray) -> Window:
+    """A square around the least-squares $\\theta^*$ that contains the start $\\theta_0$."""
+    reach = 1.3 * float(np.max(np.abs(np.asarray(start) - solution)))
+    reach = max(reach, 0.5, 0.05 * float(np.max(np.abs(solution))))
+    (cx, cy) = solution
+    return Window(cx - reach, cx + reach, cy - reach, cy + reach)
+
+
+def theta_backdrop(problem, window: Window, height: int = 560) -> Backdrop:
+    """The loss surface over θ-space, with axes and hover texts in θ and J."""
+    base = backdrop(sample(problem.value, window, 120), [tuple(problem.solution)], height)
+    layout = copy.deepcopy(base.layout)
+    layout["xaxis"]["title"] = {"text": "θ₀ (intercept)"}
+    layout["yaxis"]["title"] = {"text": "θ₁ (slope)"}
+    grid, lines, star = (dict(trace) for trace in base.traces)
+    grid.update(
+        name="J(θ)",
+        hovertemplate="θ = (%{x:.4g}, %{y:.4g})<br>J = %{customdata:.4g}<extra></extra>",
+    )
+    star.update(
+        name="exact least-squares θ*",
+        hovertemplate="θ* = (%{x:.5g}, %{y:.5g})<extra></extra>",
+    )
+    return Backdrop(base.window, layout, (grid, lines, star))
+
+
+def comparison_figure(
+    comparison: Comparison, dataset: Dataset, standardise: bool, background: Backdrop
+) -> go.Figure:
+    """Contour with each variant's path (left) and the data with its fitted line (right)."""
+    runs = [RunView(run.label, run.animation, run.variant.colour) for run in comparison.runs]
+    problem = comparison.problem
+    result = descent_figure(background, runs, problem.gradient).to_dict()
+    data, layout, frame_list = result["data"], result["layout"], result["frames"]
+    layout["xaxis"]["domain"] = [0.0, SPLIT[0]]
+    xs = np.array([dataset.x.min(), dataset.x.max()])
+    pad = 0.04 * (xs[1] - xs[0])
+    y_low, y_high = np.quantile(dataset.y, [0.0, 1.0]) if dataset.size else (0.0, 1.0)
+    y_pad = 0.08 * (y_high - y_low or 1.0)
+    layout["xaxis2"] = {
+        **_AXIS,
+        "domain": [SPLIT[1], 1.0],
+        "anchor": "y2",
+        "range": [xs[0] - pad, xs[1] + pad],
+        "title": {"text": dataset.x_name},
+    }
+    layout["yaxis2"] = {
+        **_AXIS,
+        "anchor": "x2",
+        "range": [y_low - y_pad, y_high + y_pad],
+        "title": {"text": dataset.y_name},
+    }
+    layout["margin"]["r"] = 20
+    first_line = len(data)
+    data += _scatter_traces(dataset, problem.solution, xs, standardise)
+    lines = list(range(len(data), len(data) + len(runs)))
+    for run in comparison.runs:
+        final = dataset.line(run.animation.final_point, xs, standardise)
+        data.append(
+            dict(
+                type="scatter",
+                x=f32(xs),
+                y=f32(final),
+                mode="lines",
+                xaxis="x2",
+                yaxis="y2",
+                name=run.label,
+                showlegend=False,
+                hoverinfo="skip",
+                line={"color": run.variant.colour, "width": 2.5},
+            )
+        )
+    label_index = first_line - 1  # descent_figure's last trace: the step label
+    for frame in frame_list:
+        tick = int(frame["name"])
+        for run in comparison.runs:
+            theta = run.animation.points[min(tick, run.animation.steps)]
+            frame["data"].append({"x": f32(xs), "y": f32(dataset.line(theta, xs, standardise))})
+        frame["traces"] = list(frame["traces"]) + lines
+        at = frame["traces"].index(label_index)
+        frame["data"][at] = {"text": [f"  {clock_label(comparison, tick)}"]}
+    data[label_index]["text"] = [f"  {clock_label(comparison, len(comparison.clock) - 1)}"]
+    return figure(data, layout, frame_list)
+
+
+def clock_label(comparison: Comparison, tick: int) -> str:
+    """'epoch 3.2 of 20' or 'step 150 of 1,000': how much of the budget has been spent."""
+    spent, total = comparison.clock[tick], comparison.clock[-1]
+    if comparison.budget == "epochs":
+        return f"epoch {spent:.3g} of {total:,.4g}"
+    return f"step {spent:,.0f} of {total:,.0f}"
+
+
+def _scatter_traces(dataset: Dataset, solution, xs: np.ndarray, standardise: bool) -> list:
+    """The data (a fixed random sample of at most ``MAX_SCATTER`` points) and the exact line."""
+    shown = np.arange(dataset.size)
+    if dataset.size > MAX_SCATTER:
+        shown = np.sort(np.random.default_rng(0).choice(dataset.size, MAX_SCATTER, replace=False))
+    return [
+        dict(
+            type="scatter",
+            x=f32(dataset.x[shown]),
+            y=f32(dataset.y[shown]),
+            mode="markers",
+            xaxis="x2",
+            yaxis="y2",
+            name="data",
+            showlegend=False,
+            marker={"size": 9 if dataset.size <= 50 else 4, "color": "rgba(40,50,70,0.45)"},
+            hovertemplate="(%{x:.4g}, %{y:.4g})<extra>data</extra>",
+        ),
+        dict(
+            type="scatter",
+            x=f32(xs),
+            y=f32(dataset.line(solution, xs, standardise)),
+            mode="lines",
+            xaxis="x2",
+            yaxis="y2",
+            name="least-squares line (θ*)",
+            line={"color": "#1B1B1E", "width": 1.5, "dash": "dash"},
+            hoverinfo="skip",
+        ),
+    ]
+
+
+def loss_figure(comparison: Comparison, height: int = 360) -> go.Figure:
+    """Excess loss $J(\\theta) - J(\\theta^*)$ (log) against steps (log) and against epochs."""
+    m, floor = comparison.problem.n_samples, comparison.problem.minimum
+    traces = []
+    for run in comparison.runs:
+        keep = thin(len(run.history_steps))
+        steps = run.history_steps[keep]
+        excess = run.history.values[keep] - floor
+        excess = np.where(excess > 0, excess, np.nan)
+        style = {"color": run.variant.colour, "width": 2}
+        later = steps > 0  # log axis: from step 1
+        traces += [
+            {
+                "type": "scatter",
+                "x": f32(steps[later]),
+                "y": f32(excess[later]),
+                "mode": "lines+markers" if later.sum() < 30 else "lines",
+                "name": run.label,
+                "line": style,
+                "marker": {"size": 5},
+                "hovertemplate": "step %{x:,}: %{y:.4g}",
+            },
+            {
+                "type": "scatter",
+                "x": f32(steps * run.rows_per_step / m),
+                "y": f32(excess),
+                "xaxis": "x2",
+                "mode": "lines+markers" if len(steps) < 30 else "lines",
+                "name": run.label,
+                "showlegend": False,
+                "line": style,
+                "marker": {"size": 5},
+                "hovertemplate": "epoch %{x:.4g}: %{y:.4g}",
+            },
+        ]
+    layout = {
+        "template": {"data": {}, "layout": {}},
+        "height": height,
+        "margin": {"l": 70, "r": 20, "t": 40, "b": 50},
+        "plot_bgcolor": "#FFFFFF",
+        "hovermode": "closest",
+        "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+        "xaxis": {
+            **_AXIS,
+            "domain": [0, 0.47],
+            "type": "log",
+            "title": {"text": "step k (log scale): cost is not equal!"},
+        },
+        "xaxis2": {
+            **_AXIS,
+            "domain": [0.56, 1],
+            "anchor": "y",
+            "title": {"text": "epochs = samples processed / m (equal cost)"},
+        },
+        "yaxis": {
+            **_AXIS,
+            "type": "log",
+            "exponentformat": "power",
+            "title": {"text": "J(θ) − J(θ*)"},
+        },
+    }
+    return figure(traces, layout)
