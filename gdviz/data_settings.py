@@ -208,7 +208,7 @@ VARIANTS = (
     Variant(
         "batch",
         "Batch GD",
-        "#F46036",
+        "#FF9F1C",
         "uses the entire data set for every step: the exact gradient, accurate but expensive "
         "(one step = one pass over all m rows).",
     ),
@@ -541,3 +541,57 @@ BUDGET_HELP = (
     "m times fewer steps than SGD. Same steps: every variant takes the same number of updates, "
     "so batch GD does m times more work."
 )
+
+
+def schedule_defaults(name: str, budget: float) -> dict[str, float]:
+    """Starting values for a newly chosen schedule (cosine spans the whole budget)."""
+    chosen = dict(SCHEDULE_DEFAULTS.get(name, {}))
+    if name == "cosine":
+        chosen["total_steps"] = max(1, int(budget))
+    return chosen
+
+
+GENERATOR_FIELDS = {  # field: (label, lowest, highest); n and the seed are integers
+    "intercept": ("intercept a", -1e6, 1e6),
+    "slope": ("slope b", -1e6, 1e6),
+    "noise": ("noise σ", 0.0, 1e6),
+    "x_min": ("x from", -1e6, 1e6),
+    "x_max": ("x to", -1e6, 1e6),
+}
+GENERATOR_ARGUMENTS = ("n", "intercept", "slope", "noise", "x_min", "x_max", "data_seed")
+CSV_HELP = (
+    "A table with a header row (or none), separated by commas, semicolons or tabs, in UTF-8. "
+    "Rows are counted as in a spreadsheet: the header is row 1. Use a point for decimals."
+)
+STANDARDISE_HELP = (
+    "Fit on x' = (x − mean)/std instead of x. Then (1/m)XᵀX = I: the loss valley becomes "
+    "round (condition number 1) and one learning rate suits both θ₀ and θ₁. The data plot "
+    "stays in the original units."
+)
+SHUFFLE_HELP = (
+    "Seeds the random reshuffling of the rows each epoch: the same seed gives the same "
+    "batches, so the same paths."
+)
+LOSS_CAPTION = (
+    "Excess loss J(θ) − J(θ*) on the full data, log scale (0 would be the exact solution). "
+    "Left: per step, where SGD looks bad, since each of its steps sees one row. Right: per "
+    "epoch, i.e. per unit of work, where SGD's many cheap steps usually win early on and its "
+    "noise floor (constant α) shows later. Curves are thinned to at most 2,000 points."
+)
+
+
+def figure_caption(comparison: Comparison, dataset: Dataset) -> str:
+    """What the animated figure shows, and what was left out of it."""
+    text = (
+        "Left: θ-space. Colour is the full-data loss J(θ) from low (dark blue) to high (cream); "
+        "the white star is the exact least-squares θ*, the arrow −∇J. Right: the data with "
+        "each variant's current line θ₀ + θ₁x (dashed: the least-squares line). ▶ Play moves "
+        "both; all variants advance by the same "
+        + ("amount of data" if comparison.budget == "epochs" else "number of steps")
+        + " per frame."
+    )
+    if dataset.size > 2000:
+        text += f" The scatter shows a random 2,000 of the {dataset.size:,} points."
+    if any(run.steps + 1 > MAX_KEPT for run in comparison.runs):
+        text += f" Paths are drawn from at most {MAX_KEPT:,} points each."
+    return text

@@ -75,6 +75,8 @@ TEXT = {  # the page's captions and tooltips, in one place
     "fastest constant step 2/(λmin+λmax) overshoots along the steepest direction.",
     "schedules": "Same start, same base α, five schedules. A decaying rate can rescue an α "
     "that is too large at first, but it also shrinks the steps of a good one.",
+    "intuition_sidebar": "The 1-D intuition uses its own parabola f(x) = (f″/2)·x²: set f″, α "
+    "and x₀ above the chart. The other sections use the function chosen here.",
     "basins_1d": "Basins of attraction need a function of x and y: pick a 2-D preset.",
     "basins": "Each pixel is a start θ₀, coloured by the minimum it ends at after at most "
     "{steps} steps (converged: ‖∇f‖ < 1e-4). Raise α and watch the basins fracture: where "
@@ -502,12 +504,12 @@ def _squeeze(schedule: Callable) -> Callable:
 
 @dataclass(frozen=True)
 class BasinMap:
-    """For each start on a grid: which minimum it ends at (or ``elsewhere`` / ``diverged``)."""
+    """For each start on a grid: which minimum it ends at (or none, or diverged)."""
 
     window: Window
     xs: np.ndarray  # cell centres, (resolution,)
     ys: np.ndarray
-    labels: np.ndarray  # (resolution, resolution) ints: minima 0..M−1, M elsewhere, M+1 diverged
+    labels: np.ndarray  # (resolution, resolution): minima 0..M−1, M none reached, M+1 diverged
     converged: np.ndarray  # (resolution, resolution) bools
     steps: np.ndarray  # (resolution, resolution) steps taken
     minima: np.ndarray  # (M, 2)
@@ -575,7 +577,14 @@ def basins(
         labels = np.where(near, nearest, len(minima))
     labels = np.where(diverged, len(minima) + 1, labels)
     shape = (resolution, resolution)
-    names = (*(f"→ {point_text(m)}" for m in minima), "elsewhere", "diverged")
+    momentum = optimizer.hyperparameters.get("momentum", 0.0)
+    names = []
+    for point in minima:
+        with np.errstate(all="ignore"):
+            limit = stability_limit(problem.hessian(point), optimizer.name, momentum)
+        stable = f", stable for α < {limit:.3g}" if np.isfinite(limit) else ""
+        names.append(f"→ {point_text(point)}{stable}")
+    names = (*names, "no minimum reached", "diverged")
     return BasinMap(
         window,
         xs,

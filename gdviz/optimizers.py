@@ -3,6 +3,8 @@
 ``init(params) -> state`` and ``update(grads, state) -> (updates, state)``; the engine applies
 ``params + updates``. All memory (step count, velocity, moment estimates) lives in ``state``.
 Arrays carry a leading batch axis: ``params`` of shape ``(runs, d)`` run many descents at once.
+Every rule acts coordinate by coordinate, so the same functions also run on plain Python floats,
+one coordinate at a time: the engine's fast path for a single run.
 
 Conventions are PyTorch's ``torch.optim`` defaults (float64), see each docstring. Other texts
 (Sutskever et al., Ruder) write momentum as ``v <- mu v + lr g``; with a constant learning rate
@@ -50,10 +52,20 @@ class Moments(NamedTuple):
     mean_of_squares: np.ndarray
 
 
+def _zeros(params):
+    """Zeros shaped like ``params``: an array for arrays, 0.0 for a float (the scalar path)."""
+    return params * 0.0
+
+
+def _sqrt(values):
+    """Square root of an array, or of a float without leaving Python floats."""
+    return values**0.5
+
+
 def _rate(schedule: Schedule, step: int) -> float | np.ndarray:
     """The learning rate at ``step``, shaped to broadcast against ``(runs, d)`` arrays."""
     rate = schedule(step)
-    return rate[:, None] if np.ndim(rate) == 1 else rate
+    return rate[:, None] if isinstance(rate, np.ndarray) and rate.ndim == 1 else rate
 
 
 def gd(learning_rate: LearningRate = 0.1) -> Optimizer:
@@ -77,7 +89,7 @@ def momentum(learning_rate: LearningRate = 0.01, momentum: float = 0.9) -> Optim
         velocity = momentum * state.velocity + grads
         return -_rate(schedule, state.count) * velocity, Velocity(state.count + 1, velocity)
 
-    init = lambda params: Velocity(0, np.zeros_like(params))  # noqa: E731
+    init = lambda params: Velocity(0, _zeros(params))  # noqa: E731
     return Optimizer("momentum", {"momentum": momentum}, init, update, schedule)
 
 
@@ -93,7 +105,7 @@ def nesterov(learning_rate: LearningRate = 0.01, momentum: float = 0.9) -> Optim
         step = grads + momentum * velocity
         return -_rate(schedule, state.count) * step, Velocity(state.count + 1, velocity)
 
-    init = lambda params: Velocity(0, np.zeros_like(params))  # noqa: E731
+    init = lambda params: Velocity(0, _zeros(params))  # noqa: E731
     return Optimizer("nesterov", {"momentum": momentum}, init, update, schedule)
 
 
@@ -106,10 +118,10 @@ def adagrad(learning_rate: LearningRate = 0.01, eps: float = 1e-10) -> Optimizer
 
     def update(grads, state):
         total = state.sum_of_squares + grads * grads
-        step = grads / (np.sqrt(total) + eps)
+        step = grads / (_sqrt(total) + eps)
         return -_rate(schedule, state.count) * step, Accumulator(state.count + 1, total)
 
-    init = lambda params: Accumulator(0, np.zeros_like(params))  # noqa: E731
+    init = lambda params: Accumulator(0, _zeros(params))  # noqa: E731
     return Optimizer("adagrad", {"eps": eps}, init, update, schedule)
 
 
@@ -125,10 +137,10 @@ def rmsprop(
 
     def update(grads, state):
         average = alpha * state.sum_of_squares + (1 - alpha) * grads * grads
-        step = grads / (np.sqrt(average) + eps)
+        step = grads / (_sqrt(average) + eps)
         return -_rate(schedule, state.count) * step, Accumulator(state.count + 1, average)
 
-    init = lambda params: Accumulator(0, np.zeros_like(params))  # noqa: E731
+    init = lambda params: Accumulator(0, _zeros(params))  # noqa: E731
     return Optimizer("rmsprop", {"alpha": alpha, "eps": eps}, init, update, schedule)
 
 
@@ -147,11 +159,11 @@ def adam(
         t = state.count + 1
         mean = beta1 * state.mean + (1 - beta1) * grads
         mean_of_squares = beta2 * state.mean_of_squares + (1 - beta2) * grads * grads
-        corrected = np.sqrt(mean_of_squares / (1 - beta2**t)) + eps
+        corrected = _sqrt(mean_of_squares / (1 - beta2**t)) + eps
         step = mean / ((1 - beta1**t) * corrected)
         return -_rate(schedule, state.count) * step, Moments(t, mean, mean_of_squares)
 
-    init = lambda params: Moments(0, np.zeros_like(params), np.zeros_like(params))  # noqa: E731
+    init = lambda params: Moments(0, _zeros(params), _zeros(params))  # noqa: E731
     hyperparameters = {"beta1": beta1, "beta2": beta2, "eps": eps}
     return Optimizer("adam", hyperparameters, init, update, schedule)
 

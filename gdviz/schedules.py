@@ -22,8 +22,10 @@ def _rate(learning_rate: float | np.ndarray, step: int | np.ndarray) -> np.ndarr
 
     A single step (the engine's hot loop) returns the rate as it is, without allocating.
     """
-    if np.ndim(step) == 0:
-        return learning_rate if np.ndim(learning_rate) else float(learning_rate)
+    if isinstance(step, int | np.integer):
+        if isinstance(learning_rate, int | float):
+            return float(learning_rate)
+        return np.asarray(learning_rate, dtype=float)
     return np.asarray(learning_rate, dtype=float) * np.ones_like(step, dtype=float)
 
 

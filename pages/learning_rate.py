@@ -5,7 +5,6 @@ import streamlit as st
 from gdviz import lab
 from gdviz import lab_settings as settings
 from gdviz.figures import lab as figures
-from gdviz.figures.charts import metrics_figure
 from gdviz.optimizers import OPTIMIZERS
 from gdviz.presets import PRESETS
 from pages import common, views
@@ -52,6 +51,17 @@ for problem in ss[P + "problems"]:
     st.warning(problem)
 section = st.radio("Section", list(settings.SECTIONS), key=P + "section", horizontal=True,
                    format_func=settings.SECTIONS.get, label_visibility="collapsed")  # fmt: skip
+if section == "intuition":
+    st.sidebar.caption(lab.TEXT["intuition_sidebar"])
+    controls(section)
+    setup = settings.from_state(ss)
+    st.query_params.from_dict(settings.encode(setup))
+    run, regime, sentence = lab.parabola(setup.curvature, setup.rate_1d, setup.start_1d)
+    st.markdown(sentence)
+    chart = figures.intuition_figure(run, setup.curvature, setup.rate_1d)
+    st.plotly_chart(chart, key=P + "intuition_chart", config=CONFIG)
+    st.caption(lab.TEXT["cobweb"])
+    st.stop()
 with st.sidebar:
     st.selectbox("Preset", ["", *PRESETS], key=P + "preset", help=lab.TEXT["preset"],
                  on_change=suggest, args=(False, True), format_func=lab.preset_label)  # fmt: skip
@@ -66,8 +76,7 @@ with st.sidebar:
     common.hyperparameter_inputs(name, P)
     if section in ("sweep", "schedules", "basins"):
         common.learning_rate_input(P + "learning_rate", "Your learning rate α")
-    if section != "intuition":
-        controls("run")
+    controls("run")
 
 if section == "side":
     rates_column, spread_column, overlay_column = st.columns([4, 1, 1], vertical_alignment="bottom")
@@ -80,7 +89,7 @@ elif section == "sweep" and not st.toggle("Automatic range", key=P + "auto_range
                                           help=lab.TEXT["auto_range"]):  # fmt: skip
     st.select_slider("Sweep range", common.RATE_CHOICES, key=P + "sweep_range",
                      format_func=lambda r: f"{r:g}", help=lab.TEXT["range"])  # fmt: skip
-elif section in ("intuition", "basins"):
+elif section == "basins":
     controls(section)
 elif section == "schedules":
     with st.expander("Schedule parameters"):
@@ -89,13 +98,6 @@ elif section == "schedules":
 setup = settings.from_state(ss)
 st.query_params.from_dict(settings.encode(setup))
 key = setup.only(*settings.USES[section])
-if section == "intuition":
-    run, regime, sentence = lab.parabola(setup.curvature, setup.rate_1d, setup.start_1d)
-    st.markdown(sentence)
-    chart = figures.intuition_figure(run, setup.curvature, setup.rate_1d)
-    st.plotly_chart(chart, key=P + "intuition_chart", config=CONFIG)
-    st.caption(lab.TEXT["cobweb"])
-    st.stop()
 if f is None:
     st.stop()
 info = theory(setup.theory_key)
@@ -111,9 +113,10 @@ if section == "side":
     for i, (run, group) in enumerate(zip(runs, groups, strict=False)):
         with columns[i % len(columns)]:
             st.markdown("" if setup.overlay else run.badge)
-            chart = figures.paths_figure(f, window, minima, group, background)
+            chart = figures.paths_figure(f, window, minima, group, background, not setup.overlay)
             st.plotly_chart(chart, key=f"{P}side_chart_{i}", config=CONFIG)
-    st.plotly_chart(metrics_figure(paths, False, 420), key=P + "side_metrics", config=CONFIG)
+    chart = figures.losses_figure(paths, info.f_star)
+    st.plotly_chart(chart, key=P + "side_losses", config=CONFIG)
 elif section == "sweep":
     result = compute("sweep", key)
     st.markdown(lab.badge(result.yours.verdict.region, result.yours.label))

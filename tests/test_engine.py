@@ -575,3 +575,19 @@ def test_parsed_logarithm_leaves_its_domain_quietly():
     assert "f is undefined there (NaN)" in run.message
     assert list(batch.status) == ["diverged", "max_steps"]  # x → √(2500 − k): never leaves
     np.testing.assert_array_equal(batch.run(0).points, run.points)
+
+
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+@pytest.mark.parametrize("text", ["(1-x)^2 + 100(y - x^2)^2", "x^4 - 3x^2 + x", "log(x) + y^2"])
+def test_single_run_float_path_matches_the_array_path(name, text):
+    """A single run steps on Python floats (engine._scalar_loop); a learning-rate array of shape
+    (1,) forces the NumPy path. Both must give the same run."""
+
+    objective = parse_objective(text)
+    start = [0.5, 1.5][: objective.dimension]
+    rate = 0.3 * OPTIMIZERS[name].default_learning_rate
+    floats = descend(objective, start, OPTIMIZERS[name].make(rate), max_steps=300)
+    arrays = descend(objective, [start], OPTIMIZERS[name].make(np.array([rate])), max_steps=300)
+    assert str(arrays.status[0]) == floats.status and int(arrays.steps[0]) == floats.steps
+    np.testing.assert_allclose(arrays.points[:, 0], floats.points, rtol=1e-9, atol=1e-12)
+    assert arrays.run(0).message == floats.message

@@ -34,7 +34,7 @@ def theta_window(solution: np.ndarray, start: np.ndarray) -> Window:
     return Window(cx - reach, cx + reach, cy - reach, cy + reach)
 
 
-def theta_backdrop(problem, window: Window, height: int = 560) -> Backdrop:
+def theta_backdrop(problem, window: Window, height: int = 600) -> Backdrop:
     """The loss surface over θ-space, with axes and hover texts in θ and J."""
     base = backdrop(sample(problem.value, window, 120), [tuple(problem.solution)], height)
     layout = copy.deepcopy(base.layout)
@@ -115,8 +115,13 @@ def clock_label(comparison: Comparison, tick: int) -> str:
     """'epoch 3.2 of 20' or 'step 150 of 1,000': how much of the budget has been spent."""
     spent, total = comparison.clock[tick], comparison.clock[-1]
     if comparison.budget == "epochs":
-        return f"epoch {spent:.3g} of {total:,.4g}"
+        return f"epoch {_amount(spent)} of {_amount(total)}"
     return f"step {spent:,.0f} of {total:,.0f}"
+
+
+def _amount(value: float) -> str:
+    """3 significant digits, without exponents: 0.0312, 2.5, 31.2, 1,000."""
+    return f"{value:,.0f}" if value >= 100 else f"{value:.3g}"
 
 
 def _scatter_traces(dataset: Dataset, solution, xs: np.ndarray, standardise: bool) -> list:
@@ -197,7 +202,7 @@ def loss_figure(comparison: Comparison, height: int = 360) -> go.Figure:
             **_AXIS,
             "domain": [0, 0.47],
             "type": "log",
-            "title": {"text": "step k (log scale): cost is not equal!"},
+            "title": {"text": "step k (log scale); a batch step costs m SGD steps"},
         },
         "xaxis2": {
             **_AXIS,
@@ -213,3 +218,12 @@ def loss_figure(comparison: Comparison, height: int = 360) -> go.Figure:
         },
     }
     return figure(traces, layout)
+
+
+def page_figures(comparison: Comparison, dataset: Dataset, setup) -> tuple[go.Figure, go.Figure]:
+    """The page's two figures: the animated contour + scatter, and the loss curves."""
+    problem = comparison.problem
+    window = theta_window(problem.solution, np.array([setup.start_0, setup.start_1]))
+    background = theta_backdrop(problem, window)
+    animation = comparison_figure(comparison, dataset, setup.standardise, background)
+    return animation, loss_figure(comparison)

@@ -60,13 +60,49 @@ def run_views(runs: Sequence[LabRun], full_labels: bool) -> list[RunView]:
 
 
 def paths_figure(
-    problem, window: Window, minima, views: Sequence[RunView], background: Backdrop | None = None
+    problem,
+    window: Window,
+    minima,
+    views: Sequence[RunView],
+    background: Backdrop | None = None,
+    compact: bool = False,
 ) -> go.Figure:
-    """The animated paths: on the contour plot (2-D, needs ``background``) or the curve (1-D)."""
+    """The animated paths: on the contour plot (2-D, needs ``background``) or the curve (1-D).
+
+    ``compact``: a small multiple — lower, without a legend (a badge above names the run).
+    """
     if problem.dimension == 2:
-        return descent_figure(background, views, problem.gradient)
-    return curve_figure(problem.value, problem.gradient, window, views,
-                        minima=[m[0] for m in minima])  # fmt: skip
+        result = descent_figure(background, views, problem.gradient)
+    else:
+        result = curve_figure(problem.value, problem.gradient, window, views,
+                              minima=[m[0] for m in minima])  # fmt: skip
+    if compact:
+        result.update_layout(height=360, showlegend=False, margin={"t": 10})
+    return result
+
+
+def losses_figure(views: Sequence[RunView], f_star: float, height: int = 380) -> go.Figure:
+    """f(θₖ) − f* on a log scale against the step k, one line per run, with a legend."""
+    traces = []
+    for view in views:
+        values = np.asarray(view.trajectory.values, dtype=float)
+        keep = thin(len(values))
+        gaps = np.maximum(values[keep] - f_star, 1e-16)
+        traces.append({
+            "type": "scatter", "x": keep.astype(np.float32), "y": f32(gaps), "mode": "lines",
+            "name": view.label, "line": {"color": view.colour, "width": 2.2},
+            "hovertemplate": "step %{x}: f − f* = %{y:.3g}<extra>" + view.label + "</extra>",
+        })  # fmt: skip
+    layout = _BLANK | {
+        "height": height,
+        "margin": {"l": 70, "r": 10, "t": 40, "b": 45},
+        "legend": _LEGEND,
+        "hovermode": "closest",
+        "xaxis": {**_AXIS, "title": {"text": "step k"}},
+        "yaxis": {**_AXIS, "type": "log", "exponentformat": "power",
+                  "title": {"text": "f(θₖ) − f*"}},
+    }  # fmt: skip
+    return figure(traces, layout)
 
 
 # --- the sweep ---------------------------------------------------------------------------------
@@ -94,11 +130,22 @@ def sweep_figure(result: Sweep, height: int = 560) -> go.Figure:
     ]
     traces = []
     regions = np.array(result.regions)
+    finite = result.gaps[np.isfinite(result.gaps)]
+    ceiling = 10 * float(finite.max()) if finite.size else 1e3  # blown-up runs are drawn here
+    gaps = np.where(np.isnan(result.gaps), ceiling, result.gaps)
+    blown = np.isnan(result.gaps)
+    if blown.any():
+        traces.append({
+            "type": "scatter", "x": f32(result.rates[blown]), "y": f32(gaps[blown]),
+            "mode": "markers", "name": "blew up (f > 1e12)",
+            "marker": {"color": REGION_COLOURS["diverging"], "size": 7, "symbol": "triangle-up"},
+            "hovertemplate": "α = %{x:.4g}: f blew up<extra></extra>",
+        })  # fmt: skip
     for region in REGIONS:
-        chosen = regions == region
+        chosen = (regions == region) & ~blown
         if not chosen.any():
             continue
-        for axis, values, show in (("", result.gaps, True), ("2", result.steps, False)):
+        for axis, values, show in (("", gaps, True), ("2", result.steps, False)):
             traces.append(
                 {
                     "type": "scatter",
@@ -291,7 +338,7 @@ def intuition_figure(run, curvature: float, rate: float, height: int = 470) -> g
         _BLANK
         | {
             "height": height,
-            "margin": {"l": 55, "r": 10, "t": 40, "b": 90},
+            "margin": {"l": 55, "r": 10, "t": 40, "b": 110},
             "legend": _LEGEND | {"y": 1.04},
             "hovermode": False,
             "xaxis": {**_AXIS, "domain": [0, 0.47], "range": box, "title": {"text": "x"}},
@@ -315,6 +362,12 @@ def intuition_figure(run, curvature: float, rate: float, height: int = 470) -> g
         | playback_menus(steps)
     )
     return figure(traces, layout, frames(steps, traces_at, moving))
+
+
+def _lowered(menus: dict, y: float) -> dict:
+    """Play/Pause and the step slider moved below the x-axis titles."""
+    menus["updatemenus"][0]["y"] = menus["sliders"][0]["y"] = y
+    return menus
 
 
 # --- schedules ---------------------------------------------------------------------------------
@@ -390,7 +443,7 @@ BASIN_COLOURS = (
     "#DA8BC3",
     "#CCB974",
 )
-ELSEWHERE, DIVERGED = "#D5D8DE", "#2B2B2B"
+ELSEWHERE, DIVERGED = "#D5D8DE", "#2B2B2B"  # no minimum reached; diverged
 
 
 def _rgb(colour: str) -> np.ndarray:
@@ -456,9 +509,10 @@ def basin_figure(result: BasinMap, start=None, height: int = 620, hover: int = 5
     settled = result.converged[::step, ::step]
     taken = result.steps[::step, ::step]
     words = np.array(result.names, dtype=object)[labels]
+    pale = ~settled & (labels < len(result.minima))
     text = [
-        f"{word}{'' if ok or word == 'diverged' else ' (not converged)'} · {k} steps"
-        for word, ok, k in zip(words.ravel(), settled.ravel(), taken.ravel(), strict=True)
+        f"{word}{' (not converged)' if unsettled else ''} · {k} steps"
+        for word, unsettled, k in zip(words.ravel(), pale.ravel(), taken.ravel(), strict=True)
     ]
     traces.append(
         {

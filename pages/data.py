@@ -1,0 +1,161 @@
+"""Batch vs SGD vs mini-batch: the seed's three variants on the same data, side by side."""
+
+import hashlib
+from dataclasses import asdict
+
+import streamlit as st
+
+from gdviz import data_settings as ds
+from gdviz import datasets
+from gdviz.figures.data import page_figures
+from gdviz.optimizers import OPTIMIZERS
+from gdviz.schedules import SCHEDULES
+from pages import common, views
+
+P = "data_"  # every widget key on this page starts with it (session state is shared)
+setup_from_url, url_problems = ds.decode(st.query_params.to_dict())
+common.seed_state({P + k: v for k, v in asdict(setup_from_url).items()}, url_problems, P + "url")
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def cached_table(digest: str, _data: bytes):
+    return datasets.read_csv(_data)  # a DataError propagates and is not cached
+
+
+@st.cache_resource(max_entries=6, show_spinner="Running batch GD, SGD and mini-batch…")
+def cached_outputs(setup: ds.DataSetup, data_key: str, _dataset):
+    comparison = ds.run_variants(setup, _dataset)
+    return comparison, *page_figures(comparison, _dataset, setup)
+
+
+def reset(defaults: dict) -> None:
+    for key, value in defaults.items():
+        st.session_state[P + key] = value
+
+
+def source_changed() -> None:
+    reset({"epochs": ds.SOURCE_EPOCHS[st.session_state[P + "source"]]})
+
+
+def schedule_changed() -> None:
+    budget = st.session_state[P + st.session_state[P + "budget"]]  # the epochs or the steps
+    reset(ds.schedule_defaults(st.session_state[P + "schedule"], budget))
+
+
+def uploaded_data() -> tuple:
+    """The uploaded table's chosen x and y columns as a Dataset (None before a file is chosen)."""
+    upload = st.file_uploader("CSV file (≤ 5 MB, ≤ 100,000 rows)", type=["csv", "txt"],
+                              key=P + "upload", max_upload_size=5, help=ds.CSV_HELP)  # fmt: skip
+    if upload is None:
+        return None, ""
+    data = upload.getvalue()
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    table = cached_table(digest, data)
+    if st.session_state.get(P + "digest") != digest:  # a new file: start from numeric columns
+        numeric = datasets.numeric_columns(table) + [c for c in table.columns]
+        reset({"digest": digest, "x_column": numeric[0]})
+        st.session_state[P + "y_column"] = next(c for c in numeric if c != numeric[0])
+    left, right = st.columns(2)
+    x = left.selectbox("x column", table.columns, key=P + "x_column")
+    y = right.selectbox("y column", table.columns, key=P + "y_column")
+    return datasets.to_dataset(table, x, y), f"csv:{digest}:{x}:{y}"
+
+
+st.title("Batch vs SGD vs mini-batch")
+st.caption(
+    "The seed's three variants differ only in how much data each step sees. Here they share "
+    "the data, optimizer, α, schedule, start θ₀ and budget: compare where each one gets."
+)
+for problem in st.session_state[P + "url"]:
+    st.warning(problem)
+
+dataset, data_key, data_error = None, "", None
+with st.sidebar:
+    st.subheader("1 · Data")
+    source = st.radio("Data", list(ds.SOURCES), key=P + "source", format_func=ds.SOURCES.get,
+                      on_change=source_changed, label_visibility="collapsed")  # fmt: skip
+    if source == "seed":
+        dataset, data_key = datasets.seed_dataset(), "seed"
+        st.caption("X = [[1,2],[1,3],[1,4]] (bias column first), y = [2,5,9].")
+    elif source == "generated":
+        left, right = st.columns(2)
+        left.number_input("points n", 2, datasets.MAX_ROWS, key=P + "n", step=1000)
+        right.number_input("data seed", 0, 2**31 - 1, key=P + "data_seed")
+        for i, (key, (label, low, high)) in enumerate(ds.GENERATOR_FIELDS.items()):
+            (left, right)[i % 2].number_input(label, low, high, key=P + key, format="%.4g")
+        dataset = datasets.generate(*(st.session_state[P + k] for k in ds.GENERATOR_ARGUMENTS))
+        data_key = "generated"
+    else:
+        try:
+            dataset, data_key = uploaded_data()
+        except datasets.DataError as error:
+            data_error = error
+    st.toggle("Standardise x", key=P + "standardise", help=ds.STANDARDISE_HELP)
+    st.subheader("2 · Batch, SGD, mini-batch")
+    st.caption(ds.VARIANTS_HELP)
+    st.number_input("mini-batch size b", 1, datasets.MAX_ROWS, key=P + "batch_size")
+    budget = st.radio("Budget", list(ds.BUDGETS), key=P + "budget", format_func=ds.BUDGETS.get,
+                      help=ds.BUDGET_HELP)  # fmt: skip
+    if budget == "epochs":
+        st.number_input("epochs", 0.01, float(ds.MAX_EPOCHS), key=P + "epochs", format="%g")
+    else:
+        st.number_input("steps", 1, ds.MAX_STEPS_INPUT, key=P + "steps")
+    st.number_input("shuffle seed", 0, 2**31 - 1, key=P + "shuffle_seed", help=ds.SHUFFLE_HELP)
+    st.subheader("3 · Update rule")
+    name = st.selectbox("Optimizer", list(OPTIMIZERS), key=P + "optimizer",
+                        format_func=lambda n: OPTIMIZERS[n].display_name)  # fmt: skip
+    st.latex(OPTIMIZERS[name].update_latex)
+    common.learning_rate_input(P + "learning_rate")
+    common.hyperparameter_inputs(name, P)
+    with st.expander(f"Learning-rate schedule (k counts {budget})"):
+        schedule = st.selectbox("Schedule", list(SCHEDULES), key=P + "schedule",
+                                format_func=lambda n: SCHEDULES[n].display_name,
+                                on_change=schedule_changed)  # fmt: skip
+        st.latex(SCHEDULES[schedule].latex)
+        for key, label, low, high in ds.schedule_fields(schedule, budget):
+            st.number_input(label, low, high, key=P + key, format=None if low == 1 else "%.4g")
+    st.subheader("4 · Start θ₀")
+    left, right = st.columns(2)
+    left.number_input("θ₀ (intercept)", -1e6, 1e6, key=P + "start_0", format="%.4g")
+    right.number_input("θ₁ (slope)", -1e6, 1e6, key=P + "start_1", format="%.4g")
+
+setup = ds.DataSetup(**{name: st.session_state[P + name] for name in ds.FIELD_NAMES})
+st.query_params.from_dict(ds.encode(setup))
+st.caption(
+    "This page's address holds the settings above: copy it to share them "
+    "(an uploaded file is not included)."
+)
+if data_error is not None:
+    st.error(f"**Can't use this file.** {data_error}", icon=":material/table_chart:")
+    st.stop()
+if dataset is None:
+    st.info("Upload a CSV file in the sidebar, then pick its x and y columns.")
+    st.stop()
+if dataset.note:
+    st.info(dataset.note)
+
+loss_latex, gradient_latex = ds.model_latex(setup.standardise)
+st.latex(loss_latex)
+st.latex(gradient_latex)
+comparison, animation, losses = cached_outputs(setup, data_key, dataset)
+st.caption(ds.conditioning_note(comparison.problem, setup))
+for note in comparison.notes:
+    st.info(note, icon=":material/info:")
+for column, run in zip(st.columns(3), comparison.runs, strict=True):
+    with column:
+        views.status_banner(run.history, run.variant.label)
+st.plotly_chart(animation, key=P + "animation", config=common.CHART_CONFIG)
+st.caption(ds.figure_caption(comparison, dataset))
+st.info(ds.batch_story(comparison, setup), icon=":material/school:")
+st.subheader("A fair comparison: loss against steps and against data seen")
+st.plotly_chart(losses, key=P + "losses", config=common.CHART_CONFIG)
+st.caption(ds.LOSS_CAPTION)
+st.dataframe(ds.summary_table(comparison), hide_index=True, key=P + "table")
+st.download_button(
+    "Download the trajectories (CSV)",
+    lambda: ds.trajectories_csv(comparison),
+    file_name="gdviz-batch-vs-sgd.csv",
+    mime="text/csv",
+    on_click="ignore",
+    key=P + "download_csv",
+)
