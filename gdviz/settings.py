@@ -7,17 +7,19 @@ untrusted: it never raises, keeps what is valid and returns one message per reje
 
 from __future__ import annotations
 
-import math
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, fields, replace
 
+from gdviz import urlstate
 from gdviz.optimizers import OPTIMIZERS
 from gdviz.presets import DEFAULT_PRESET, PRESETS
 from gdviz.schedules import SCHEDULES
+from gdviz.urlstate import Choice, Many, Number, Text
 
 MAX_STEPS = 20_000
 MAX_TEXT = 300
 MAX_COMPARED = 6
 COMPARE_MODES = ("single", "optimizers", "learning_rates")
+RATE = Number(1e-6, 100.0)
 
 
 @dataclass(frozen=True)
@@ -69,93 +71,44 @@ class Setup:
         }
 
 
-# field -> (query name, kind, lower, upper); kind: float, int, text, choice tuple, list kinds
-_FLOAT_LIMITS = {
-    "learning_rate": (1e-6, 100.0),
-    "momentum": (0.0, 0.999),
-    "beta1": (0.0, 0.9999),
-    "beta2": (0.0, 0.999999),
-    "alpha": (0.0, 0.999999),
-    "eps": (1e-16, 1.0),
-    "gamma": (1e-3, 1.0),
-    "decay": (0.0, 100.0),
-    "min_learning_rate": (0.0, 100.0),
-    "start_x": (-1e6, 1e6),
-    "start_y": (-1e6, 1e6),
-    "grad_tol": (0.0, 1e3),
-    "value_tol": (0.0, 1e3),
-}
-_INT_LIMITS = {
-    "step_size": (1, MAX_STEPS),
-    "total_steps": (1, MAX_STEPS),
-    "max_steps": (1, MAX_STEPS),
-}
-_CHOICES = {
-    "optimizer": tuple(OPTIMIZERS),
-    "schedule": tuple(SCHEDULES),
-    "compare": COMPARE_MODES,
-    "preset": ("", *PRESETS),
-}
-QUERY_NAMES = {
-    "function": "f",
-    "preset": "preset",
-    "optimizer": "opt",
-    "learning_rate": "lr",
-    "momentum": "mu",
-    "beta1": "b1",
-    "beta2": "b2",
-    "alpha": "rho",
-    "eps": "eps",
-    "schedule": "sched",
-    "step_size": "every",
-    "gamma": "gamma",
-    "decay": "decay",
-    "total_steps": "T",
-    "min_learning_rate": "lrmin",
-    "start_x": "x0",
-    "start_y": "y0",
-    "max_steps": "steps",
-    "grad_tol": "gtol",
-    "value_tol": "vtol",
-    "compare": "cmp",
-    "compare_optimizers": "opts",
-    "compare_rates": "lrs",
+QUERY = {
+    "function": ("f", Text(MAX_TEXT)),
+    "preset": ("preset", Choice(("", *PRESETS))),
+    "optimizer": ("opt", Choice(tuple(OPTIMIZERS))),
+    "learning_rate": ("lr", RATE),
+    "momentum": ("mu", Number(0.0, 0.999)),
+    "beta1": ("b1", Number(0.0, 0.9999)),
+    "beta2": ("b2", Number(0.0, 0.999999)),
+    "alpha": ("rho", Number(0.0, 0.999999)),
+    "eps": ("eps", Number(1e-16, 1.0)),
+    "schedule": ("sched", Choice(tuple(SCHEDULES))),
+    "step_size": ("every", Number(1, MAX_STEPS, integer=True)),
+    "gamma": ("gamma", Number(1e-3, 1.0)),
+    "decay": ("decay", Number(0.0, 100.0)),
+    "total_steps": ("T", Number(1, MAX_STEPS, integer=True)),
+    "min_learning_rate": ("lrmin", Number(0.0, 100.0)),
+    "start_x": ("x0", Number(-1e6, 1e6)),
+    "start_y": ("y0", Number(-1e6, 1e6)),
+    "max_steps": ("steps", Number(1, MAX_STEPS, integer=True)),
+    "grad_tol": ("gtol", Number(0.0, 1e3)),
+    "value_tol": ("vtol", Number(0.0, 1e3)),
+    "compare": ("cmp", Choice(COMPARE_MODES)),
+    "compare_optimizers": ("opts", Many(Choice(tuple(OPTIMIZERS)), 1, MAX_COMPARED)),
+    "compare_rates": ("lrs", Many(RATE, 1, MAX_COMPARED)),
 }
 
 
 def encode(setup: Setup) -> dict[str, str]:
     """Query parameters for ``setup``: only the fields that differ from the defaults."""
-    default = asdict(Setup())
-    params = {}
-    for name, value in asdict(setup).items():
-        if value != default[name]:
-            params[QUERY_NAMES[name]] = _text(value)
-    return params
-
-
-def _text(value) -> str:
-    if isinstance(value, tuple):
-        return ",".join(_text(item) for item in value)
-    if isinstance(value, float):
-        return f"{value:.10g}"
-    return str(value)
+    return urlstate.encode(setup, QUERY)
 
 
 def decode(params: dict[str, str]) -> tuple[Setup, list[str]]:
     """The setup a URL describes, and a message for each value that was ignored as invalid."""
-    values, problems = {}, []
-    by_query = {query: name for name, query in QUERY_NAMES.items()}
-    for query, raw in params.items():
-        name = by_query.get(query)
-        if name is None:
-            continue
-        try:
-            values[name] = _parse(name, str(raw))
-        except ValueError as error:
-            problems.append(f"Link parameter '{query}' was ignored: {error}")
-    setup = replace(Setup(), **values)
-    if "preset" in values and values["preset"] and "function" not in values:
-        setup = with_preset(setup, values["preset"], keep=set(values))
+    setup, problems = urlstate.decode(Setup, QUERY, params)
+    linked = {name for name, (query, _) in QUERY.items() if query in params}
+    if setup.preset and "function" not in linked and "preset" in linked:
+        setup = with_preset(setup, setup.preset, keep=linked)
     if setup.preset and " ".join(PRESETS[setup.preset].text.split()) != " ".join(
         setup.function.split()
     ):
@@ -163,46 +116,9 @@ def decode(params: dict[str, str]) -> tuple[Setup, list[str]]:
     return setup, problems
 
 
-def _parse(name: str, raw: str):
-    if name == "function":
-        if len(raw) > MAX_TEXT:
-            raise ValueError(f"the function is longer than {MAX_TEXT} characters.")
-        return raw
-    if name in _CHOICES:
-        if raw not in _CHOICES[name]:
-            raise ValueError(
-                f"'{raw[:40]}' is not one of {', '.join(filter(None, _CHOICES[name]))}."
-            )
-        return raw
-    if name == "compare_optimizers":
-        items = tuple(item for item in raw.split(",") if item)
-        bad = [item for item in items if item not in OPTIMIZERS]
-        if bad or not 1 <= len(items) <= MAX_COMPARED:
-            raise ValueError(f"give 1 to {MAX_COMPARED} of {', '.join(OPTIMIZERS)}.")
-        return items
-    if name == "compare_rates":
-        return parse_rates(raw)
-    if name in _INT_LIMITS:
-        return int(_number(raw, *_INT_LIMITS[name]))
-    return _number(raw, *_FLOAT_LIMITS[name])
-
-
-def _number(raw: str, lower: float, upper: float) -> float:
-    try:
-        value = float(raw.strip()[:40])
-    except ValueError:
-        raise ValueError(f"'{raw[:40]}' is not a number.") from None
-    if not math.isfinite(value) or not lower <= value <= upper:
-        raise ValueError(f"{raw[:40]} is outside {lower:g} … {upper:g}.")
-    return value
-
-
 def parse_rates(raw: str) -> tuple[float, ...]:
     """Comma-separated learning rates, e.g. '0.01, 0.05, 0.1' (1 to 6 values in (0, 100])."""
-    parts = [part.strip() for part in raw.replace(";", ",").split(",") if part.strip()]
-    if not 1 <= len(parts) <= MAX_COMPARED:
-        raise ValueError(f"give 1 to {MAX_COMPARED} learning rates separated by commas.")
-    return tuple(_number(part, *_FLOAT_LIMITS["learning_rate"]) for part in parts)
+    return Many(RATE, 1, MAX_COMPARED).parse(raw)
 
 
 def with_preset(setup: Setup, name: str, keep: set[str] = frozenset()) -> Setup:

@@ -109,3 +109,19 @@ def test_a_bad_link_shows_a_clear_message(page: Page, app_url: str):
     assert any("'lr'" in t for t in text)
     no_exceptions(page)
     screenshot(page, "playground-error")
+
+
+def test_clicking_the_plot_moves_the_start(page: Page, app_url: str):
+    open_page(page, app_url)
+    start_x = page.locator('input[aria-label="x₀"]')
+    before = start_x.input_value()
+    area = page.locator(f"{CHART} .nsewdrag").first.bounding_box()
+    page.mouse.click(area["x"] + area["width"] * 0.8, area["y"] + area["height"] * 0.25)
+    wait_idle(page)
+    page.wait_for_function(
+        f"""() => document.querySelector('input[aria-label="x₀"]').value !== '{before}'"""
+    )
+    after_x = float(start_x.input_value())
+    after_y = float(page.locator('input[aria-label="y₀"]').input_value())
+    assert after_x > 1 and after_y > 0.5, (after_x, after_y)  # right and up of the centre
+    no_exceptions(page)
