@@ -5,8 +5,13 @@ import streamlit as st
 st.set_page_config(page_title="gdviz · gradient descent, visualised", page_icon="⛰️", layout="wide")
 
 PAGES = [
+    st.Page("pages/playground.py", title="Playground", icon=":material/landscape:", default=True),
+    st.Page("pages/data.py", title="Batch vs SGD", icon=":material/scatter_plot:", url_path="data"),
     st.Page(
-        "pages/playground.py", title="Playground", icon="🎯", url_path="playground", default=True
+        "pages/learning_rate.py",
+        title="Learning-rate lab",
+        icon=":material/speed:",
+        url_path="learning-rate",
     ),
 ]
 
