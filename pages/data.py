@@ -28,18 +28,14 @@ def cached_outputs(setup: ds.DataSetup, data_key: str, _dataset):
     return comparison, *page_figures(comparison, _dataset, setup)
 
 
-def reset(defaults: dict) -> None:
-    for key, value in defaults.items():
-        st.session_state[P + key] = value
-
-
 def source_changed() -> None:
-    reset({"epochs": ds.SOURCE_EPOCHS[st.session_state[P + "source"]]})
+    st.session_state[P + "epochs"] = ds.SOURCE_EPOCHS[st.session_state[P + "source"]]
 
 
 def schedule_changed() -> None:
     budget = st.session_state[P + st.session_state[P + "budget"]]  # the epochs or the steps
-    reset(ds.schedule_defaults(st.session_state[P + "schedule"], budget))
+    chosen = ds.schedule_defaults(st.session_state[P + "schedule"], budget)
+    st.session_state.update({P + key: value for key, value in chosen.items()})
 
 
 def uploaded_data() -> tuple:
@@ -52,9 +48,8 @@ def uploaded_data() -> tuple:
     digest = hashlib.sha256(data).hexdigest()[:16]
     table = cached_table(digest, data)
     if st.session_state.get(P + "digest") != digest:  # a new file: start from numeric columns
-        numeric = datasets.numeric_columns(table) + [c for c in table.columns]
-        reset({"digest": digest, "x_column": numeric[0]})
-        st.session_state[P + "y_column"] = next(c for c in numeric if c != numeric[0])
+        x, y = datasets.default_columns(table)
+        st.session_state.update({P + "digest": digest, P + "x_column": x, P + "y_column": y})
     left, right = st.columns(2)
     x = left.selectbox("x column", table.columns, key=P + "x_column")
     y = right.selectbox("y column", table.columns, key=P + "y_column")
@@ -94,8 +89,8 @@ with st.sidebar:
     st.subheader("2 · Batch, SGD, mini-batch")
     st.caption(ds.VARIANTS_HELP)
     st.number_input("mini-batch size b", 1, datasets.MAX_ROWS, key=P + "batch_size")
-    budget = st.radio("Budget", list(ds.BUDGETS), key=P + "budget", format_func=ds.BUDGETS.get,
-                      help=ds.BUDGET_HELP)  # fmt: skip
+    budget = st.radio("Budget", list(ds.BUDGETS), key=P + "budget", format_func=ds.BUDGETS.get)
+    st.caption(ds.BUDGET_HELP)
     if budget == "epochs":
         st.number_input("epochs", 0.01, float(ds.MAX_EPOCHS), key=P + "epochs", format="%g")
     else:
@@ -121,10 +116,6 @@ with st.sidebar:
 
 setup = ds.DataSetup(**{name: st.session_state[P + name] for name in ds.FIELD_NAMES})
 st.query_params.from_dict(ds.encode(setup))
-st.caption(
-    "This page's address holds the settings above: copy it to share them "
-    "(an uploaded file is not included)."
-)
 if data_error is not None:
     st.error(f"**Can't use this file.** {data_error}", icon=":material/table_chart:")
     st.stop()
@@ -134,9 +125,8 @@ if dataset is None:
 if dataset.note:
     st.info(dataset.note)
 
-loss_latex, gradient_latex = ds.model_latex(setup.standardise)
-st.latex(loss_latex)
-st.latex(gradient_latex)
+for formula in ds.model_latex(setup.standardise):
+    st.latex(formula)
 comparison, animation, losses = cached_outputs(setup, data_key, dataset)
 st.caption(ds.conditioning_note(comparison.problem, setup))
 for note in comparison.notes:
@@ -151,11 +141,7 @@ st.subheader("A fair comparison: loss against steps and against data seen")
 st.plotly_chart(losses, key=P + "losses", config=common.CHART_CONFIG)
 st.caption(ds.LOSS_CAPTION)
 st.dataframe(ds.summary_table(comparison), hide_index=True, key=P + "table")
-st.download_button(
-    "Download the trajectories (CSV)",
-    lambda: ds.trajectories_csv(comparison),
-    file_name="gdviz-batch-vs-sgd.csv",
-    mime="text/csv",
-    on_click="ignore",
-    key=P + "download_csv",
-)
+st.download_button("Download the trajectories (CSV)", lambda: ds.trajectories_csv(comparison),
+                   file_name="gdviz-batch-vs-sgd.csv", mime="text/csv", on_click="ignore",
+                   key=P + "download_csv")  # fmt: skip
+st.caption(ds.SHARE_CAPTION)

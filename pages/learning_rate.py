@@ -14,7 +14,7 @@ url_setup, url_problems = settings.decode(st.query_params.to_dict())
 common.seed_state(settings.state_values(url_setup), url_problems, P + "problems")
 for key in settings.STATE_KEYS:
     ss[key] = ss[key]  # keep the values of widgets that another section hides
-ss[P + "sweep_range"] = [common.nearest_rate(rate) for rate in ss[P + "sweep_range"]]
+ss[P + "sweep_range"] = tuple(common.nearest_rate(rate) for rate in ss[P + "sweep_range"])
 theory = st.cache_resource(max_entries=64, show_spinner=False)(lab.theory)  # key: setup.theory_key
 
 
@@ -30,7 +30,10 @@ def basin_store() -> dict:
 
 def suggest(spread_only: bool = False, preset: bool = False) -> None:
     """α and five side-by-side rates from the stability limit (after a preset's f and θ₀)."""
-    ss.update(settings.preset_state(ss[P + "preset"]) if preset else {})
+    changes = settings.preset_state(ss[P + "preset"]) if preset else {}
+    if preset and not changes:
+        return  # '— my own function —' keeps the function and the rates as they are
+    ss.update(changes)
     setup = settings.from_state(ss)
     single, spread = lab.suggested_rates(theory(setup.theory_key), setup.optimizer)
     ss[P + "rates"], ss[P + "rates_text"] = list(spread), ", ".join(f"{r:g}" for r in spread)
@@ -76,19 +79,21 @@ with st.sidebar:
     common.hyperparameter_inputs(name, P)
     if section in ("sweep", "schedules", "basins"):
         common.learning_rate_input(P + "learning_rate", "Your learning rate α")
-    controls("run")
+    if section != "basins":  # Basins have their own step budget
+        controls("run")
 
 if section == "side":
     rates_column, spread_column, overlay_column = st.columns([4, 1, 1], vertical_alignment="bottom")
     with rates_column:
         common.rates_input(P + "rates")
     spread_column.button("Spread", key=P + "spread", on_click=suggest, args=(True,),
-                         help=lab.TEXT["spread"])  # fmt: skip
+                         help=lab.TEXT["spread"], disabled=f is None)  # fmt: skip
     overlay_column.toggle("Overlay", key=P + "overlay", help=lab.TEXT["overlay"])
 elif section == "sweep" and not st.toggle("Automatic range", key=P + "auto_range",
                                           help=lab.TEXT["auto_range"]):  # fmt: skip
-    st.select_slider("Sweep range", common.RATE_CHOICES, key=P + "sweep_range",
-                     format_func=lambda r: f"{r:g}", help=lab.TEXT["range"])  # fmt: skip
+    ss[P + "sweep_range"] = st.select_slider(
+        "Sweep range", common.RATE_CHOICES, ss[P + "sweep_range"], "{:g}".format,
+        key=P + "range_slider", help=lab.TEXT["range"])  # fmt: skip
 elif section == "basins":
     controls(section)
 elif section == "schedules":
@@ -112,20 +117,19 @@ if section == "side":
     columns = st.columns(1 if setup.overlay else min(3, len(runs)))
     for i, (run, group) in enumerate(zip(runs, groups, strict=False)):
         with columns[i % len(columns)]:
-            st.markdown("" if setup.overlay else run.badge)
+            st.markdown("" if setup.overlay else run.heading)
             chart = figures.paths_figure(f, window, minima, group, background, not setup.overlay)
             st.plotly_chart(chart, key=f"{P}side_chart_{i}", config=CONFIG)
     chart = figures.losses_figure(paths, info.f_star)
     st.plotly_chart(chart, key=P + "side_losses", config=CONFIG)
 elif section == "sweep":
     result = compute("sweep", key)
-    st.markdown(lab.badge(result.yours.verdict.region, result.yours.label))
+    st.markdown(result.yours.heading)
     st.plotly_chart(figures.sweep_figure(result), key=P + "sweep_chart", config=CONFIG)
     st.caption(lab.TEXT["sweep"].format(count=len(result.rates), steps=setup.max_steps))
 elif section == "schedules":
     runs = compute("schedule_runs", key)
-    for run in runs:
-        st.markdown(run.badge)
+    st.markdown(lab.verdict_table(runs, "Schedule"))
     chart = figures.schedules_figure(runs, info.f_star)
     st.plotly_chart(chart, key=P + "schedules_chart", config=CONFIG)
     st.caption(lab.TEXT["schedules"])

@@ -5,14 +5,10 @@ from dataclasses import asdict
 import streamlit as st
 
 from gdviz import playground as pg
-from gdviz.field import sample
-from gdviz.figures.charts import metrics_figure, surface_figure
-from gdviz.figures.contour import descent_figure
-from gdviz.figures.curve import curve_figure
 from gdviz.optimizers import OPTIMIZERS
 from gdviz.presets import PRESETS
 from gdviz.settings import COMPARE_MODES, FIELD_NAMES, MAX_STEPS, Setup, decode, encode, with_preset
-from pages import common, views
+from pages import common, controls, views
 
 setup_from_url, url_problems = decode(st.query_params.to_dict())
 common.seed_state(asdict(setup_from_url), url_problems, "_playground_url_problems")
@@ -65,19 +61,9 @@ with st.sidebar:
     if f is None or f.dimension == 2:
         right.number_input("y₀", -1e6, 1e6, key="start_y", format="%.4g")
     st.subheader("3 · Update rule")
-    name = st.selectbox(
-        "Optimizer",
-        list(OPTIMIZERS),
-        key="optimizer",
-        format_func=lambda n: OPTIMIZERS[n].display_name,
-        help="Which variant of gradient descent takes the steps.",
-    )
-    st.latex(OPTIMIZERS[name].update_latex)
-    st.caption(OPTIMIZERS[name].summary)
-    common.learning_rate_input()
-    common.hyperparameter_inputs(name)
+    name = controls.optimizer_inputs()
     with st.expander("Learning-rate schedule"):
-        common.schedule_inputs()
+        controls.schedule_inputs()
     st.subheader("4 · Stopping (convergence)")
     common.stopping_inputs(MAX_STEPS)
     st.subheader("5 · Compare runs")
@@ -93,7 +79,7 @@ with st.sidebar:
             format_func=lambda n: OPTIMIZERS[n].display_name,
         )
     if mode == "learning_rates":
-        common.rates_input("compare_rates")
+        controls.rates_input("compare_rates")
 
 setup = common.current(Setup, FIELD_NAMES)
 st.query_params.from_dict(encode(setup))
@@ -120,49 +106,7 @@ else:
 
 window = pg.view_window(f, setup, preset)
 minima = preset.minima if preset else ()
-chart_col, metrics_col = st.columns([3, 2])
-with chart_col:
-    if f.dimension == 2:
-        animation = descent_figure(
-            views.cached_backdrop(setup.function, window, minima), runs, f.gradient
-        )
-        view = st.segmented_control(
-            "View", ["Contour (animated)", "3-D surface"], default="Contour (animated)",
-            key="view", label_visibility="collapsed",
-        )  # fmt: skip
-        if view == "3-D surface":
-            st.plotly_chart(
-                surface_figure(sample(f.value, window, 120), runs),
-                key="surface",
-                config=common.CHART_CONFIG,
-            )
-            st.caption("Drag to turn the surface. The path is lifted just above it.")
-        else:
-            st.plotly_chart(
-                animation,
-                key="contour",
-                on_select="rerun",
-                selection_mode="points",
-                config=common.CHART_CONFIG,
-            )
-            st.caption(
-                "Colour: f from low (dark blue) to high (cream). Arrow: −∇f, the steepest "
-                "way down. Click anywhere to start from there; ▶ Play to watch."
-            )
-    else:
-        animation = curve_figure(f.value, f.gradient, window, runs, minima=[m[0] for m in minima])
-        st.plotly_chart(animation, key="curve", config=common.CHART_CONFIG)
-        st.caption(
-            "The line through the current point is the tangent: its slope f′(x) sets "
-            "the step x ← x − α f′(x). ▶ Play to watch."
-        )
-with metrics_col:
-    st.plotly_chart(
-        metrics_figure(runs, setup.schedule != "constant"),
-        key="metrics",
-        config=common.CHART_CONFIG,
-    )
-
+animation = views.descent_charts(f, runs, window, minima, setup.schedule != "constant")
 views.step_inspector(runs, f, setup.optimizer if setup.compare != "optimizers" else "")
 with st.expander("Generated NumPy code (what the engine runs)"):
     st.code(f.numpy_source, language="python")

@@ -9,22 +9,21 @@ import streamlit as st
 
 from gdviz import playground as pg
 from gdviz.field import sample
-from gdviz.figures.contour import backdrop
+from gdviz.figures.charts import metrics_figure, surface_figure
+from gdviz.figures.contour import backdrop, descent_figure
+from gdviz.figures.curve import curve_figure
+from pages.common import CHART_CONFIG, objective
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def cached_runs(setup, text: str):
     """Runs for a setup (the objective is looked up again by its text: same cache key)."""
-    from pages.common import objective
-
     return pg.run_setup(setup, objective(text))
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def cached_backdrop(text: str, window, minima):
     """The contour background of ``text`` over ``window`` (image, level lines, hover grid)."""
-    from pages.common import objective
-
     return backdrop(sample(objective(text).value, window, 120), minima)
 
 
@@ -98,3 +97,53 @@ def downloads(runs, objective, figure) -> None:
         on_click="ignore",
         key="download_html",
     )
+
+
+def descent_charts(f, runs, window, minima, show_learning_rate: bool):
+    """The animated contour (or 1-D curve, or 3-D surface) beside f, ‖∇f‖ and α per step.
+
+    Returns the animated figure (for the HTML download).
+    """
+    chart_col, metrics_col = st.columns([3, 2])
+    with chart_col:
+        if f.dimension == 2:
+            animation = descent_figure(cached_backdrop(f.text, window, minima), runs, f.gradient)
+            view = st.segmented_control(
+                "View", ["Contour (animated)", "3-D surface"], default="Contour (animated)",
+                key="view", label_visibility="collapsed",
+            )  # fmt: skip
+            if view == "3-D surface":
+                st.plotly_chart(
+                    surface_figure(sample(f.value, window, 120), runs),
+                    key="surface",
+                    config=CHART_CONFIG,
+                )
+                st.caption("Drag to turn the surface. The path is lifted just above it.")
+            else:
+                st.plotly_chart(
+                    animation,
+                    key="contour",
+                    on_select="rerun",
+                    selection_mode="points",
+                    config=CHART_CONFIG,
+                )
+                st.caption(
+                    "Colour: f from low (dark blue) to high (cream). Arrow: −∇f, the steepest "
+                    "way down. Click anywhere to start from there; ▶ Play to watch."
+                )
+        else:
+            animation = curve_figure(
+                f.value, f.gradient, window, runs, minima=[m[0] for m in minima]
+            )
+            st.plotly_chart(animation, key="curve", config=CHART_CONFIG)
+            st.caption(
+                "The line through the current point is the tangent: its slope f′(x) sets "
+                "the step x ← x − α f′(x). ▶ Play to watch."
+            )
+    with metrics_col:
+        st.plotly_chart(
+            metrics_figure(runs, show_learning_rate),
+            key="metrics",
+            config=CHART_CONFIG,
+        )
+    return animation
