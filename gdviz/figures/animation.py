@@ -35,9 +35,11 @@ def frame_steps(longest: int, count: int) -> np.ndarray:
 
 
 def f32(values) -> np.ndarray:
-    """Float32 for compact frames (NaN and inf become NaN: a gap in the line)."""
+    """Float32 for compact frames (NaN, inf and huge values become NaN: a gap in the line)."""
     array = np.asarray(values, dtype=float)
-    return np.where(np.isfinite(array), array, np.nan).astype(np.float32)
+    with np.errstate(invalid="ignore"):
+        fits = np.abs(array) < 3e38  # beyond float32's range: a gap too, not an overflow
+    return np.where(fits, array, np.nan).astype(np.float32)
 
 
 def playback_menus(steps: np.ndarray) -> dict:
