@@ -71,9 +71,8 @@ class Setup:
         }
 
 
-QUERY = {
-    "function": ("f", Text(MAX_TEXT)),
-    "preset": ("preset", Choice(("", *PRESETS))),
+# Shared by every page that lets a student pick an optimizer (same names in every URL).
+OPTIMIZER_QUERY = {
     "optimizer": ("opt", Choice(tuple(OPTIMIZERS))),
     "learning_rate": ("lr", RATE),
     "momentum": ("mu", Number(0.0, 0.999)),
@@ -81,6 +80,11 @@ QUERY = {
     "beta2": ("b2", Number(0.0, 0.999999)),
     "alpha": ("rho", Number(0.0, 0.999999)),
     "eps": ("eps", Number(1e-16, 1.0)),
+}
+QUERY = {
+    "function": ("f", Text(MAX_TEXT)),
+    "preset": ("preset", Choice(("", *PRESETS))),
+    **OPTIMIZER_QUERY,
     "schedule": ("sched", Choice(tuple(SCHEDULES))),
     "step_size": ("every", Number(1, MAX_STEPS, integer=True)),
     "gamma": ("gamma", Number(1e-3, 1.0)),
