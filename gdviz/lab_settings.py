@@ -1,18 +1,22 @@
-"""The Learning-rate lab's whole setup as one value, and its round trip through the URL.
+"""The Learning-rate lab's whole setup as one value, its controls and captions, and the URL.
 
-Same pattern as :mod:`gdviz.settings`: every field has a short query name and bounds, and
-``decode`` treats the URL as untrusted — it never raises, keeps what is valid and returns one
-message per rejected value. The function text is checked later by the parser, like typed text.
-Widget keys are the field names with the page's ``lr_`` prefix.
+Same pattern as :mod:`gdviz.settings`, on the shared codec :mod:`gdviz.urlstate`: every field
+has a query name and a kind (bounds included); the optimizer's fields use the names every page
+shares (:data:`gdviz.settings.OPTIMIZER_QUERY`). ``decode`` treats the URL as untrusted — it never
+raises, keeps what is valid and returns one message per rejected value. The function text is
+checked later by the parser, like typed text. Widget keys are the field names with the page's
+``lr_`` prefix.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass, fields, replace
+from typing import NamedTuple
 
-from gdviz.optimizers import OPTIMIZERS
+from gdviz import urlstate
 from gdviz.presets import PRESETS
+from gdviz.settings import OPTIMIZER_QUERY, RATE
+from gdviz.urlstate import Choice, Flag, Many, Number, Text
 
 SECTIONS = {
     "side": "Side by side",
@@ -57,7 +61,7 @@ class LabSetup:
     decay: float = 0.01
     cosine_steps: int = 500
     resolution: int = 200
-    basin_steps: int = 300
+    basin_steps: int = 200
 
     @property
     def hyperparameters(self) -> dict[str, float]:
@@ -89,10 +93,11 @@ USES = {  # the fields each section's computation depends on (its cache key)
 
 @dataclass(frozen=True)
 class Control:
-    """A numeric widget of one section: its kind, field, label, bounds and tooltip."""
+    """A numeric widget of one section: its kind, field, query name, label, bounds and tooltip."""
 
     kind: str  # "slider" or "number_input"
     name: str
+    query: str  # its name in the URL
     label: str
     low: float
     high: float
@@ -105,80 +110,111 @@ class Control:
         extra = {"step": self.step, "format": self.format}
         return {"help": self.help} | {key: value for key, value in extra.items() if value}
 
+    @property
+    def url_kind(self) -> Number:
+        """The widget's own bounds; whole numbers when both bounds are (as Streamlit does)."""
+        whole = isinstance(self.low, int) and isinstance(self.high, int)
+        return Number(self.low, self.high, integer=whole)
+
 
 CONTROLS = {
     "intuition": (
-        Control("slider", "rate_1d", "Learning rate α", 0.0, 2.5,
+        Control("slider", "rate_1d", "a1", "Learning rate α", 0.0, 2.5,
                 "The step size. Watch α·f″ cross 1 (overshooting starts) and 2 (divergence).",
                 0.01),
-        Control("slider", "curvature", "Curvature f″", 0.5, 5.0,
+        Control("slider", "curvature", "c", "Curvature f″", 0.5, 5.0,
                 "f(x) = (f″/2)·x²: the larger f″, the steeper the valley and the smaller the "
                 "largest stable step 2/f″.", 0.5),
-        Control("slider", "start_1d", "Start x₀", -3.0, 3.0, "Where the descent starts.", 0.1),
+        Control("slider", "start_1d", "x1", "Start x₀", -3.0, 3.0, "Where the descent starts.",
+                0.1),
     ),
     "schedules": (
-        Control("number_input", "step_size", "Step decay: every s steps", 1, 5000,
+        Control("number_input", "step_size", "every", "Step decay: every s steps", 1, 5000,
                 "Step decay multiplies α by γ every s steps (PyTorch StepLR)."),
-        Control("number_input", "step_gamma", "Step decay: factor γ", 0.05, 0.95,
+        Control("number_input", "step_gamma", "gstep", "Step decay: factor γ", 0.05, 0.95,
                 "How much of α is kept at each drop."),
-        Control("number_input", "exp_gamma", "Exponential: factor γ", 0.5, 0.9999,
+        Control("number_input", "exp_gamma", "gexp", "Exponential: factor γ", 0.5, 0.9999,
                 "αₖ = α·γᵏ: the rate shrinks by γ at every step.", format="%.4f"),
-        Control("number_input", "decay", "Inverse time: decay d", 0.0, 100.0,
+        Control("number_input", "decay", "decay", "Inverse time: decay d", 0.0, 100.0,
                 "αₖ = α/(1 + d·k): decays like 1/k.", format="%.4g"),
-        Control("number_input", "cosine_steps", "Cosine: period T", 1, 5000,
+        Control("number_input", "cosine_steps", "T", "Cosine: period T", 1, 5000,
                 "α follows half a cosine from α down to 0 over T steps."),
     ),
     "basins": (
-        Control("slider", "resolution", "Starts per side", 20, 200,
+        Control("slider", "resolution", "res", "Starts per side", 20, 200,
                 "The grid of start points: 200 per side = 40,000 runs.", 10),
-        Control("number_input", "basin_steps", "Steps per start", 10, 2000,
+        Control("number_input", "basin_steps", "bsteps", "Steps per start", 10, 2000,
                 "Each start's budget; converged means ‖∇f‖ < 1e-4."),
     ),
     "run": (
-        Control("number_input", "max_steps", "Max steps", 10, 5000,
+        Control("number_input", "max_steps", "steps", "Max steps", 10, 5000,
                 "Every run's step budget; a run has converged once ‖∇f‖ < 1e-6."),
     ),
 }  # fmt: skip
 
-# field -> (query name, lower, upper) for numbers; choices and lists are handled below.
-_NUMBERS = {
-    "learning_rate": ("lr", 1e-6, 100.0),
-    "momentum": ("mu", 0.0, 0.999),
-    "beta1": ("b1", 0.0, 0.9999),
-    "beta2": ("b2", 0.0, 0.999999),
-    "alpha": ("rho", 0.0, 0.999999),
-    "eps": ("eps", 1e-16, 1.0),
-    "start_x": ("x0", -1e6, 1e6),
-    "start_y": ("y0", -1e6, 1e6),
-    "max_steps": ("steps", 1, 5000),
-    "curvature": ("c", 0.5, 5.0),
-    "rate_1d": ("a1", 0.0, 2.5),
-    "start_1d": ("x1", -3.0, 3.0),
-    "step_size": ("every", 1, 5000),
-    "step_gamma": ("gstep", 0.05, 0.95),
-    "exp_gamma": ("gexp", 0.5, 0.9999),
-    "decay": ("decay", 0.0, 100.0),
-    "cosine_steps": ("T", 1, 5000),
-    "resolution": ("res", 20, 200),
-    "basin_steps": ("bsteps", 10, 2000),
+TEXT = {  # the page's captions and tooltips, in one place
+    "intro": "θ ← θ − α∇J(θ). Too small an α and the descent crawls; too large and every step "
+    "overshoots the minimum, so the run oscillates or diverges. The Hessian predicts where.",
+    "preset": "A classic test function; picking one also suggests α and the rates to compare.",
+    "start": "The start point θ₀ of every run (Basins use a whole grid of starts instead).",
+    "opt": "The update rule. The stability limit 2/λmax is for plain gradient descent; momentum "
+    "stretches it to 2(1+μ)/λmax; adaptive methods have none.",
+    "spread": "Five rates from theory: too slow, good, oscillating, near and just past the "
+    "stability limit.",
+    "overlay": "All runs on one plot instead of one small plot each.",
+    "auto_range": "From 1/300 of the stability limit to 3 times it. Off: choose the range.",
+    "range": "The smallest and largest α of the sweep (200 rates, log-spaced).",
+    "cobweb": "Left: the iterates on the parabola. Right: the cobweb — from xₖ up to the map "
+    "line gives xₖ₊₁, across to the diagonal makes it the next xₖ. Each step multiplies x by "
+    "1 − αf″. Exact for every quadratic. ▶ Play to watch.",
+    "sweep": "{count} learning rates, {steps} steps each, in one batched run. Shading: what "
+    "each α did; vertical lines: what theory predicts. Oscillating is not always bad: the "
+    "fastest constant step 2/(λmin+λmax) overshoots along the steepest direction.",
+    "schedules": "Same start, same base α, five schedules. A decaying rate can rescue an α "
+    "that is too large at first, but it also shrinks the steps of a good one.",
+    "intuition_sidebar": "The 1-D intuition uses its own parabola f(x) = (f″/2)·x²: set f″, α "
+    "and x₀ above the chart. The other sections use the function chosen here.",
+    "basins_1d": "Basins of attraction need a function of x and y: pick a 2-D preset.",
+    "basins": "Each pixel is a start θ₀, coloured by the minimum it ends at after at most "
+    "{steps} steps (converged: ‖∇f‖ < 1e-4). Raise α and watch the basins fracture: where "
+    "α passes a minimum's own limit 2/λmax, it can no longer be reached.",
 }
-_INTEGERS = {"max_steps", "step_size", "cosine_steps", "resolution", "basin_steps"}
-_CHOICES = {
-    "section": ("section", tuple(SECTIONS)),
-    "preset": ("preset", ("", *PRESETS)),
-    "optimizer": ("opt", tuple(OPTIMIZERS)),
-    "overlay": ("overlay", ("0", "1")),
-    "auto_range": ("auto", ("0", "1")),
-}
-QUERY_NAMES = {
-    "function": "f",
-    "rates": "lrs",
-    "sweep_range": "range",
-    **{name: query for name, (query, *_) in _NUMBERS.items()},
-    **{name: query for name, (query, _) in _CHOICES.items()},
+
+
+class RateRange(NamedTuple):
+    """Two learning rates 'low,high' with low < high (the sweep's range)."""
+
+    def parse(self, raw: str) -> tuple[float, float]:
+        low, high = Many(RATE, 2, 2).parse(raw)
+        if not low < high:
+            raise ValueError("the sweep range must go from a smaller to a larger rate.")
+        return low, high
+
+
+QUERY = {  # field -> (query name, kind); the numeric controls bring their own bounds
+    "section": ("section", Choice(tuple(SECTIONS))),
+    "preset": ("preset", Choice(("", *PRESETS))),
+    "function": ("f", Text(MAX_TEXT)),
+    **OPTIMIZER_QUERY,
+    "start_x": ("x0", Number(-1e6, 1e6)),
+    "start_y": ("y0", Number(-1e6, 1e6)),
+    "rates": ("lrs", Many(RATE, 1, MAX_RATES)),
+    "overlay": ("overlay", Flag()),
+    "auto_range": ("auto", Flag()),
+    "sweep_range": ("range", RateRange()),
+    **{c.name: (c.query, c.url_kind) for group in CONTROLS.values() for c in group},
 }
 FIELD_NAMES = tuple(f.name for f in fields(LabSetup))
 STATE_KEYS = tuple(PREFIX + name for name in FIELD_NAMES)
+
+
+def preset_fields(name: str) -> dict:
+    """The fields that choosing preset ``name`` sets: its function and start."""
+    preset = PRESETS.get(name)
+    if preset is None:
+        return {}
+    start_y = preset.start[1] if len(preset.start) > 1 else 0.0
+    return {"function": preset.text, "start_x": preset.start[0], "start_y": start_y}
 
 
 def state_values(setup: LabSetup) -> dict:
@@ -188,12 +224,7 @@ def state_values(setup: LabSetup) -> dict:
 
 def preset_state(name: str) -> dict:
     """Session-state entries that choosing preset ``name`` sets: its function and start."""
-    preset = PRESETS.get(name)
-    if preset is None:
-        return {}
-    start_y = preset.start[1] if len(preset.start) > 1 else 0.0
-    return {PREFIX + "function": preset.text, PREFIX + "start_x": preset.start[0],
-            PREFIX + "start_y": start_y}  # fmt: skip
+    return {PREFIX + key: value for key, value in preset_fields(name).items()}
 
 
 def from_state(state) -> LabSetup:
@@ -204,82 +235,17 @@ def from_state(state) -> LabSetup:
 
 def encode(setup: LabSetup) -> dict[str, str]:
     """Query parameters for ``setup``: only the fields that differ from the defaults."""
-    default = asdict(LabSetup())
-    return {
-        QUERY_NAMES[name]: _text(value)
-        for name, value in asdict(setup).items()
-        if value != default[name]
-    }
-
-
-def _text(value) -> str:
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, tuple):
-        return ",".join(_text(item) for item in value)
-    if isinstance(value, float):
-        return f"{value:.10g}"
-    return str(value)
+    return urlstate.encode(setup, QUERY)
 
 
 def decode(params: dict[str, str]) -> tuple[LabSetup, list[str]]:
-    """The setup a URL describes, and a message for each value that was ignored as invalid."""
-    values, problems = {}, []
-    by_query = {query: name for name, query in QUERY_NAMES.items()}
-    for query, raw in params.items():
-        name = by_query.get(query)
-        if name is None:
-            continue
-        try:
-            values[name] = _parse(name, str(raw))
-        except ValueError as error:
-            problems.append(f"Link parameter '{query}' was ignored: {error}")
-    setup = replace(LabSetup(), **values)
-    if values.get("preset") and "function" not in values:
-        preset = PRESETS[values["preset"]]
-        start = {"function": preset.text, "start_x": preset.start[0]}
-        start["start_y"] = preset.start[1] if len(preset.start) > 1 else 0.0
-        setup = replace(setup, **{k: v for k, v in start.items() if k not in values})
+    """The setup a URL describes, and a message for each value that was ignored as invalid.
+
+    A linked preset without a linked function brings its function and start (unless linked).
+    """
+    setup, problems = urlstate.decode(LabSetup, QUERY, params)
+    linked = {name for name, (query, _) in QUERY.items() if query in params}
+    if "preset" in linked and setup.preset and "function" not in linked:
+        chosen = preset_fields(setup.preset)
+        setup = replace(setup, **{k: v for k, v in chosen.items() if k not in linked})
     return setup, problems
-
-
-def _parse(name: str, raw: str):
-    if name == "function":
-        if len(raw) > MAX_TEXT:
-            raise ValueError(f"the function is longer than {MAX_TEXT} characters.")
-        return raw
-    if name in _CHOICES:
-        options = _CHOICES[name][1]
-        if raw not in options:
-            raise ValueError(f"'{raw[:40]}' is not one of {', '.join(filter(None, options))}.")
-        return raw == "1" if name in ("overlay", "auto_range") else raw
-    if name == "rates":
-        return parse_rates(raw)
-    if name == "sweep_range":
-        low, high = parse_rates(raw, count=(2, 2))
-        if not low < high:
-            raise ValueError("the sweep range must go from a smaller to a larger rate.")
-        return low, high
-    _, lower, upper = _NUMBERS[name]
-    value = number(raw, lower, upper)
-    return int(value) if name in _INTEGERS else value
-
-
-def number(raw: str, lower: float, upper: float) -> float:
-    """A finite number within bounds, or ValueError with a message for the student."""
-    try:
-        value = float(raw.strip()[:40])
-    except ValueError:
-        raise ValueError(f"'{raw[:40]}' is not a number.") from None
-    if not math.isfinite(value) or not lower <= value <= upper:
-        raise ValueError(f"{raw[:40]} is outside {lower:g} … {upper:g}.")
-    return value
-
-
-def parse_rates(raw: str, count: tuple[int, int] = (1, MAX_RATES)) -> tuple[float, ...]:
-    """Comma-separated learning rates such as '0.01, 0.05, 0.1', each in [1e-6, 100]."""
-    parts = [part.strip() for part in raw.replace(";", ",").split(",") if part.strip()]
-    if not count[0] <= len(parts) <= count[1]:
-        wanted = f"{count[0]}" if count[0] == count[1] else f"{count[0]} to {count[1]}"
-        raise ValueError(f"give {wanted} learning rates separated by commas.")
-    return tuple(number(part, 1e-6, 100.0) for part in parts)

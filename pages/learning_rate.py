@@ -2,25 +2,27 @@
 
 import streamlit as st
 
-from gdviz import lab
-from gdviz import lab_settings as settings
+from gdviz import basins, lab, lab_runs, lab_settings, lab_sweep
+from gdviz.figures import basins as basin_figures
+from gdviz.figures import cobweb
 from gdviz.figures import lab as figures
+from gdviz.figures.lab_sweep import sweep_figure
 from gdviz.optimizers import OPTIMIZERS
 from gdviz.presets import PRESETS
-from pages import common, views
+from pages import common, controls, views
 
-P, ss, CONFIG = settings.PREFIX, st.session_state, common.CHART_CONFIG
-url_setup, url_problems = settings.decode(st.query_params.to_dict())
-common.seed_state(settings.state_values(url_setup), url_problems, P + "problems")
-for key in settings.STATE_KEYS:
-    ss[key] = ss[key]  # keep the values of widgets that another section hides
-ss[P + "sweep_range"] = tuple(common.nearest_rate(rate) for rate in ss[P + "sweep_range"])
+P, ss, CONFIG, TEXT = lab_settings.PREFIX, st.session_state, common.CHART_CONFIG, lab_settings.TEXT
+url_setup, url_problems = lab_settings.decode(st.query_params.to_dict())
+common.seed_state(lab_settings.state_values(url_setup), url_problems, P + "problems")
+ss.update({key: ss[key] for key in lab_settings.STATE_KEYS})  # keep hidden widgets' values
+ss[P + "sweep_range"] = tuple(controls.nearest_rate(rate) for rate in ss[P + "sweep_range"])
 theory = st.cache_resource(max_entries=64, show_spinner=False)(lab.theory)  # key: setup.theory_key
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def compute(kind: str, setup: settings.LabSetup):
-    return getattr(lab, kind)(setup, theory(setup.theory_key))
+def compute(_work, setup: lab_settings.LabSetup):
+    """``_work(setup, theory)``, e.g. ``lab_sweep.sweep`` (not hashed: ``setup.section`` is)."""
+    return _work(setup, theory(setup.theory_key))
 
 
 @st.cache_resource(max_entries=1, show_spinner=False)
@@ -30,87 +32,86 @@ def basin_store() -> dict:
 
 def suggest(spread_only: bool = False, preset: bool = False) -> None:
     """α and five side-by-side rates from the stability limit (after a preset's f and θ₀)."""
-    changes = settings.preset_state(ss[P + "preset"]) if preset else {}
+    changes = lab_settings.preset_state(ss[P + "preset"]) if preset else {}
     if preset and not changes:
         return  # '— my own function —' keeps the function and the rates as they are
     ss.update(changes)
-    setup = settings.from_state(ss)
-    single, spread = lab.suggested_rates(theory(setup.theory_key), setup.optimizer)
+    info = theory(lab_settings.from_state(ss).theory_key)
+    single, spread = lab.suggested_rates(info, ss[P + "optimizer"])
     ss[P + "rates"], ss[P + "rates_text"] = list(spread), ", ".join(f"{r:g}" for r in spread)
     if not spread_only:
         ss[P + "learning_rate"] = single
         ss.pop(P + "learning_rate_slider", None)
 
 
-def controls(group: str) -> None:
-    specs = settings.CONTROLS[group]
+def section_controls(group: str) -> None:
+    specs = lab_settings.CONTROLS[group]
     for column, c in zip(st.columns(len(specs)), specs, strict=True):
         getattr(column, c.kind)(c.label, c.low, c.high, key=P + c.name, **c.options)
 
 
 st.title("Learning-rate lab")
-st.caption(lab.TEXT["intro"])
+st.caption(TEXT["intro"])
 for problem in ss[P + "problems"]:
     st.warning(problem)
-section = st.radio("Section", list(settings.SECTIONS), key=P + "section", horizontal=True,
-                   format_func=settings.SECTIONS.get, label_visibility="collapsed")  # fmt: skip
+section = st.radio("Section", list(lab_settings.SECTIONS), key=P + "section", horizontal=True,
+                   format_func=lab_settings.SECTIONS.get, label_visibility="collapsed")  # fmt: skip
 if section == "intuition":
-    st.sidebar.caption(lab.TEXT["intuition_sidebar"])
-    controls(section)
-    setup = settings.from_state(ss)
-    st.query_params.from_dict(settings.encode(setup))
-    run, regime, sentence = lab.parabola(setup.curvature, setup.rate_1d, setup.start_1d)
+    st.sidebar.caption(TEXT["intuition_sidebar"])
+    section_controls(section)
+    setup = lab_settings.from_state(ss)
+    st.query_params.from_dict(lab_settings.encode(setup))
+    run, regime, sentence = lab_runs.parabola(setup.curvature, setup.rate_1d, setup.start_1d)
     st.markdown(sentence)
-    chart = figures.intuition_figure(run, setup.curvature, setup.rate_1d)
+    chart = cobweb.intuition_figure(run, setup.curvature, setup.rate_1d)
     st.plotly_chart(chart, key=P + "intuition_chart", config=CONFIG)
-    st.caption(lab.TEXT["cobweb"])
+    st.caption(TEXT["cobweb"])
     st.stop()
 with st.sidebar:
-    st.selectbox("Preset", ["", *PRESETS], key=P + "preset", help=lab.TEXT["preset"],
+    st.selectbox("Preset", ["", *PRESETS], key=P + "preset", help=TEXT["preset"],
                  on_change=suggest, args=(False, True), format_func=lab.preset_label)  # fmt: skip
     st.text_input("f(x, y) =", key=P + "function", help=common.FUNCTION_HELP, max_chars=300)
     f = common.parsed_or_error(ss[P + "function"])
     left, right = st.columns(2)
-    left.number_input("x₀", -1e6, 1e6, key=P + "start_x", format="%.4g", help=lab.TEXT["start"])
+    left.number_input("x₀", -1e6, 1e6, key=P + "start_x", format="%.4g", help=TEXT["start"])
     if f is None or f.dimension == 2:
         right.number_input("y₀", -1e6, 1e6, key=P + "start_y", format="%.4g")
-    name = st.selectbox("Optimizer", list(OPTIMIZERS), key=P + "optimizer", help=lab.TEXT["opt"],
+    name = st.selectbox("Optimizer", list(OPTIMIZERS), key=P + "optimizer", help=TEXT["opt"],
                         format_func=lambda n: OPTIMIZERS[n].display_name)  # fmt: skip
-    common.hyperparameter_inputs(name, P)
+    controls.hyperparameter_inputs(name, P)
     if section in ("sweep", "schedules", "basins"):
-        common.learning_rate_input(P + "learning_rate", "Your learning rate α")
+        controls.learning_rate_input(P + "learning_rate", "Your learning rate α")
     if section != "basins":  # Basins have their own step budget
-        controls("run")
+        section_controls("run")
 
 if section == "side":
     rates_column, spread_column, overlay_column = st.columns([4, 1, 1], vertical_alignment="bottom")
     with rates_column:
-        common.rates_input(P + "rates")
+        controls.rates_input(P + "rates")
     spread_column.button("Spread", key=P + "spread", on_click=suggest, args=(True,),
-                         help=lab.TEXT["spread"], disabled=f is None)  # fmt: skip
-    overlay_column.toggle("Overlay", key=P + "overlay", help=lab.TEXT["overlay"])
+                         help=TEXT["spread"], disabled=f is None)  # fmt: skip
+    overlay_column.toggle("Overlay", key=P + "overlay", help=TEXT["overlay"])
 elif section == "sweep" and not st.toggle("Automatic range", key=P + "auto_range",
-                                          help=lab.TEXT["auto_range"]):  # fmt: skip
+                                          help=TEXT["auto_range"]):  # fmt: skip
     ss[P + "sweep_range"] = st.select_slider(
-        "Sweep range", common.RATE_CHOICES, ss[P + "sweep_range"], "{:g}".format,
-        key=P + "range_slider", help=lab.TEXT["range"])  # fmt: skip
+        "Sweep range", controls.RATE_CHOICES, ss[P + "sweep_range"], "{:g}".format,
+        key=P + "range_slider", help=TEXT["range"])  # fmt: skip
 elif section == "basins":
-    controls(section)
+    section_controls(section)
 elif section == "schedules":
     with st.expander("Schedule parameters"):
-        controls(section)
+        section_controls(section)
 
-setup = settings.from_state(ss)
-st.query_params.from_dict(settings.encode(setup))
-key = setup.only(*settings.USES[section])
+setup = lab_settings.from_state(ss)
+st.query_params.from_dict(lab_settings.encode(setup))
+key = setup.only("section", *lab_settings.USES[section])
 if f is None:
     st.stop()
 info = theory(setup.theory_key)
 st.caption(info.sentence())
-window, preset = lab.window_of(setup, f), lab.preset_of(setup)
-minima = preset.minima if preset else ()
+window, minima = lab.window_of(setup, f), lab.known_minima(setup)
 if section == "side":
-    runs = compute("side_by_side", key)
+    runs = compute(lab_runs.side_by_side, key)
     paths = figures.run_views(runs, setup.overlay)
     background = views.cached_backdrop(setup.function, window, minima) if f.dimension == 2 else None
     groups = [paths] if setup.overlay else [[path] for path in paths]
@@ -123,27 +124,26 @@ if section == "side":
     chart = figures.losses_figure(paths, info.f_star)
     st.plotly_chart(chart, key=P + "side_losses", config=CONFIG)
 elif section == "sweep":
-    result = compute("sweep", key)
+    result = compute(lab_sweep.sweep, key)
     st.markdown(result.yours.heading)
-    st.plotly_chart(figures.sweep_figure(result), key=P + "sweep_chart", config=CONFIG)
-    st.caption(lab.TEXT["sweep"].format(count=len(result.rates), steps=setup.max_steps))
+    st.plotly_chart(sweep_figure(result), key=P + "sweep_chart", config=CONFIG)
+    st.caption(TEXT["sweep"].format(count=len(result.rates), steps=setup.max_steps))
 elif section == "schedules":
-    runs = compute("schedule_runs", key)
-    st.markdown(lab.verdict_table(runs, "Schedule"))
+    runs = compute(lab_runs.schedule_runs, key)
+    st.markdown(lab_runs.verdict_table(runs, "Schedule"))
     chart = figures.schedules_figure(runs, info.f_star)
     st.plotly_chart(chart, key=P + "schedules_chart", config=CONFIG)
-    st.caption(lab.TEXT["schedules"])
+    st.caption(TEXT["schedules"])
 elif f.dimension != 2:
-    st.info(lab.TEXT["basins_1d"])
+    st.info(TEXT["basins_1d"])
 else:
-    store = basin_store()
-    if key not in store:
+    if key not in (store := basin_store()):
         bar = st.progress(0.0, text=f"Running {setup.resolution**2:,} starts…")
-        store[key] = lab.basin_map(key, lambda done: bar.progress(done, f"{done:.0%} done"))
+        store[key] = basins.basin_map(key, lambda done: bar.progress(done, f"{done:.0%} done"))
         bar.empty()
     store[key] = store.pop(key)  # the most recently used last; only the last 12 are kept
     for old in list(store)[:-12]:
         del store[old]
-    chart = figures.basin_figure(store[key], (setup.start_x, setup.start_y))
+    chart = basin_figures.basin_figure(store[key], (setup.start_x, setup.start_y))
     st.plotly_chart(chart, key=P + "basin_chart", config=CONFIG)
-    st.caption(lab.TEXT["basins"].format(steps=setup.basin_steps))
+    st.caption(TEXT["basins"].format(steps=setup.basin_steps))

@@ -1,0 +1,119 @@
+"""The basin map: every start of the grid coloured by the minimum it ends at, as ONE image.
+
+A legend of coloured squares (with each basin's share of the starts), the minima as stars, your
+start as a ring, and an invisible coarse grid of markers that tells, on hover, where a start
+ends and after how many steps.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from gdviz.basins import BasinMap
+from gdviz.field import Window, png_data_uri
+from gdviz.figures.animation import f32, figure
+from gdviz.figures.lab import layout, legend_entry
+
+BASIN_COLOURS = ("#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860", "#DA8BC3",
+                 "#CCB974")  # fmt: skip
+ELSEWHERE, DIVERGED = "#D5D8DE", "#2B2B2B"  # no minimum reached; diverged
+PALE = "#EEF0F4"  # the legend's sample of a basin's pale (not yet converged) part
+INK = "#1B1B1E"
+
+
+def basin_colours(result: BasinMap) -> list[str]:
+    """One colour per category of ``result.names``: each minimum, then none reached, diverged."""
+    count = len(result.minima)
+    return [BASIN_COLOURS[i % len(BASIN_COLOURS)] for i in range(count)] + [ELSEWHERE, DIVERGED]
+
+
+def basin_image(result: BasinMap) -> np.ndarray:
+    """RGBA pixels: each minimum's colour, paler where the run had not converged yet."""
+    palette = np.array([_rgb(c) for c in basin_colours(result)])
+    rgb = palette[result.labels]
+    pale = ~result.converged & (result.labels < len(result.minima))
+    rgb[pale] = 0.45 * rgb[pale] + 0.55 * 255
+    alpha = np.full(rgb.shape[:-1] + (1,), 255.0)
+    return np.concatenate([rgb, alpha], axis=-1).round().astype(np.uint8)[::-1]
+
+
+def _rgb(colour: str) -> np.ndarray:
+    return np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)], dtype=float)
+
+
+def basin_figure(result: BasinMap, start=None, height: int = 620, hover: int = 50) -> go.Figure:
+    """The label grid as ONE layout image, the minima as stars, a legend made of markers and an
+    invisible coarse grid (about ``hover`` per side) that tells, on hover, where a start ends."""
+    w = result.window
+    traces = [
+        _square(f"{name} ({100 * share:.0f} %)", colour)
+        for name, colour, share in zip(result.names, basin_colours(result), result.shares(),
+                                       strict=True)
+    ]  # fmt: skip
+    if len(result.minima) and not result.converged.all():
+        traces.append(_square("pale: near it, not converged yet", PALE))
+    traces.append(_hover_grid(result, max(1, len(result.xs) // hover)))
+    if len(result.minima):
+        traces.append({
+            "type": "scatter", "x": result.minima[:, 0], "y": result.minima[:, 1],
+            "mode": "markers", "name": "minimum", "showlegend": False,
+            "marker": {"symbol": "star", "size": 17, "color": "#FFFFFF",
+                       "line": {"color": INK, "width": 1.5}},
+            "hovertemplate": "minimum (%{x:.4g}, %{y:.4g})<extra></extra>",
+        })  # fmt: skip
+    if start is not None:
+        ring = {"symbol": "circle-open", "size": 13, "color": INK, "line": {"width": 2.5}}
+        traces.append({"type": "scatter", "x": [start[0]], "y": [start[1]], "mode": "markers",
+                       "name": "your start θ₀", "marker": ring})  # fmt: skip
+    axis = {"showgrid": False, "zeroline": False, "constrain": "domain"}
+    spec = layout(
+        height, 70, 50, left=50,
+        images=[_stretched(png_data_uri(basin_image(result)), w)],
+        xaxis=axis | {"range": [w.x_min, w.x_max], "title": {"text": "start x₀"}},
+        yaxis=axis | {"range": [w.y_min, w.y_max], "title": {"text": "start y₀"},
+                      "scaleanchor": "x"},
+    )  # fmt: skip
+    return figure(traces, spec)
+
+
+def _square(name: str, colour: str) -> dict:
+    """A legend entry: a square of ``colour`` (the map itself is an image, without entries)."""
+    marker = {
+        "symbol": "square",
+        "size": 13,
+        "color": colour,
+        "line": {"color": "#9AA3B5", "width": 1},
+    }
+    return legend_entry(name, "markers", marker=marker)
+
+
+def _hover_grid(result: BasinMap, step: int) -> dict:
+    """Near-transparent markers on every ``step``-th start: where it ends, in how many steps."""
+    gx, gy = np.meshgrid(result.xs[::step], result.ys[::step])
+    labels = result.labels[::step, ::step]
+    unsettled = ~result.converged[::step, ::step] & (labels < len(result.minima))
+    words = np.array(result.names, dtype=object)[labels]
+    taken = result.steps[::step, ::step]
+    text = [
+        f"{word}{' (not converged)' if pale else ''} · {k} steps"
+        for word, pale, k in zip(words.ravel(), unsettled.ravel(), taken.ravel(), strict=True)
+    ]
+    return {
+        "type": "scatter", "x": f32(gx.ravel()), "y": f32(gy.ravel()), "text": text,
+        "mode": "markers", "showlegend": False,
+        "marker": {"size": 10, "color": "rgba(0,0,0,0.004)", "line": {"width": 0}},
+        "hovertemplate": "start (%{x:.3g}, %{y:.3g})<br>%{text}<extra></extra>",
+    }  # fmt: skip
+
+
+def _stretched(source: str, w: Window) -> dict:
+    """A layout image filling the window, below the traces."""
+    corner = {"x": w.x_min, "y": w.y_max, "sizex": w.x_max - w.x_min, "sizey": w.y_max - w.y_min}
+    return {
+        "source": source,
+        "xref": "x",
+        "yref": "y",
+        "sizing": "stretch",
+        "layer": "below",
+    } | corner

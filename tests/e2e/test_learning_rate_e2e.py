@@ -1,0 +1,104 @@
+"""The Learning-rate lab in a real headless Chromium: status across the stability limit, the
+1-D cobweb, side by side, and the basin map. Screenshots go to screenshots/lr-*.png."""
+
+from __future__ import annotations
+
+from e2e_helpers import CHART, IDLE, no_exceptions, screenshot, wait_idle
+from playwright.sync_api import Page, expect
+
+LAB = "/learning-rate"
+
+
+def open_lab(page: Page, app_url: str, query: str = "") -> None:
+    """The lab page (after the app's root once, so that the page list is known)."""
+    page.goto(app_url)
+    page.wait_for_selector(IDLE, timeout=60_000)
+    page.goto(f"{app_url}{LAB}{'?' + query if query else ''}")
+    page.wait_for_selector(CHART, timeout=60_000)
+    wait_idle(page)
+    expect(page.get_by_role("heading", name="Learning-rate lab")).to_be_visible()
+
+
+def verdict(page: Page, name: str) -> str:
+    """The markdown line that starts with ``name`` in bold (a run's name and its badge)."""
+    return page.locator('[data-testid="stMarkdownContainer"]', has_text=name).first.inner_text()
+
+
+def set_rate(page: Page, value: str) -> None:
+    box = page.get_by_label("α exactly", exact=True).and_(page.locator("input"))
+    box.fill(value)
+    box.press("Enter")
+    wait_idle(page)
+
+
+def test_sweep_status_changes_across_the_stability_limit(page: Page, app_url: str):
+    open_lab(page, app_url, "section=sweep")
+    no_exceptions(page)
+    expect(page.get_by_text("stable for α < 0.1", exact=False)).to_be_visible()
+    assert "oscillating, converged in" in verdict(page, "your α = 0.09")
+    images = page.locator(f"{CHART} .shapelayer path").count()
+    assert images >= 4  # shaded regions and the theory's lines
+    screenshot(page, "lr-sweep-below-limit")
+    set_rate(page, "0.11")  # 2/λmax = 0.1 on the Elongated bowl
+    no_exceptions(page)
+    assert "diverged at step" in verdict(page, "your α = 0.11")
+    set_rate(page, "0.099")
+    assert "oscillating" in verdict(page, "your α = 0.099")
+    assert "lr=0.099" in page.url and "section=sweep" in page.url
+    screenshot(page, "lr-sweep")
+
+
+def test_one_d_regime_follows_the_slider(page: Page, app_url: str):
+    open_lab(page, app_url, "section=intuition&a1=0.95")
+    assert "oscillating" in verdict(page, "α·f″")
+    slider = page.get_by_role("slider").first  # the learning rate α
+    slider.focus()
+    for _ in range(10):  # 0.95 → 1.05: α·f″ crosses 2
+        slider.press("ArrowRight")
+    wait_idle(page)
+    expect(page.get_by_text("→ diverging")).to_be_visible()
+    no_exceptions(page)
+    page.evaluate("""() => {
+      const gd = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
+      window.__frames = 0;
+      gd.on('plotly_animatingframe', () => { window.__frames += 1; });
+    }""")
+    page.locator(".updatemenu-button", has_text="Play").first.click()
+    page.wait_for_function("window.__frames >= 15", timeout=15_000)  # ~1 s on an idle machine
+    screenshot(page, "lr-intuition")
+
+
+def test_side_by_side_labels_every_run(page: Page, app_url: str):
+    open_lab(page, app_url)
+    no_exceptions(page)
+    assert page.locator(CHART).count() == 6  # five small multiples and the losses
+    assert "too slow" in verdict(page, "α = 0.002")
+    assert "diverged at step" in verdict(page, "α = 0.105")
+    page.get_by_text("Overlay").click()
+    wait_idle(page)
+    legend = page.locator(f"{CHART} .legend").first.text_content()
+    assert "α = 0.105 — diverged" in legend
+    screenshot(page, "lr-side")
+
+
+def test_basin_map_renders_as_one_image(page: Page, app_url: str):
+    open_lab(page, app_url, "section=basins&preset=Himmelblau&lr=0.02")
+    no_exceptions(page)
+    chart = page.locator(CHART).first
+    assert chart.locator("image").count() == 1
+    legend = chart.locator(".legend").text_content()
+    assert "→ (3, 2)" in legend and "no minimum reached" in legend
+    screenshot(page, "lr-basins")
+    set_rate(page, "0.01")
+    legend = page.locator(CHART).first.locator(".legend").text_content()
+    assert "no minimum reached (0 %)" in legend  # below every limit: four clean basins
+    no_exceptions(page)
+    screenshot(page, "lr-basins-calm")
+
+
+def test_schedules(page: Page, app_url: str):
+    open_lab(page, app_url, "section=schedules&lr=0.105")
+    no_exceptions(page)
+    table = page.locator('[data-testid="stMarkdownContainer"] table').first.inner_text()
+    assert "Constant" in table and "diverged" in table and "Cosine" in table
+    screenshot(page, "lr-schedules")
