@@ -21,19 +21,17 @@ SETTINGS = settings(
 POINTS = np.array([[0.3, -0.7], [1.2, 0.4], [-1.5, 2.0], [0.0, 0.0]])
 
 
-def parse_or_refuse(text: str):
-    """parse_objective must return an Objective or raise ParseError, quickly, nothing else."""
+def accept_or_refuse(text: str) -> None:
+    """parse_objective must return an Objective or raise ParseError, quickly, nothing else;
+    evaluating an accepted formula never raises or warns, whatever the numbers."""
     start = time.perf_counter()
     try:
         objective = parse_objective(text)
     except ParseError:
         objective = None
     assert time.perf_counter() - start < 1.0, text
-    return objective
-
-
-def evaluate_silently(objective) -> None:
-    """Evaluating an accepted formula never raises or warns, whatever the numbers."""
+    if objective is None:
+        return
     points = POINTS[:, : objective.dimension]
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -55,17 +53,13 @@ TOKENS = [
 @SETTINGS
 @given(st.text(alphabet=ALPHABET, max_size=80))
 def test_random_text_is_an_objective_or_a_parse_error(text):
-    objective = parse_or_refuse(text)
-    if objective is not None:
-        evaluate_silently(objective)
+    accept_or_refuse(text)
 
 
 @SETTINGS
 @given(st.lists(st.sampled_from(TOKENS), max_size=30).map("".join))
 def test_random_token_soup_is_an_objective_or_a_parse_error(text):
-    objective = parse_or_refuse(text)
-    if objective is not None:
-        evaluate_silently(objective)
+    accept_or_refuse(text)
 
 
 # --- valid formulas from a small grammar of smooth functions -------------------------------------
@@ -100,7 +94,7 @@ def test_valid_formulas_have_gradients_matching_finite_differences(text, coordin
     try:
         objective = parse_objective(text)
     except ParseError as error:  # only a constant or an over-complicated formula may be refused
-        assert "depend on x" in str(error) or "complicated" in str(error), (text, error)
+        assert "depend on x" in str(error) or "simpler one" in str(error), (text, error)
         return
     point = np.array(coordinates[: objective.dimension])
     value, gradient = objective.value(point), objective.gradient(point)
