@@ -68,10 +68,14 @@ def browser_figures(app_url: str, bare_url: str) -> dict:
         box = page.get_by_label("α exactly", exact=True).and_(page.locator("input"))
         redraws = []
         for rate in ("0.05", "0.07", "0.03"):
-            page.evaluate("() => { window.__drawn = null; const gd = " + GD + """;
+            page.evaluate(
+                "() => { window.__drawn = null; const gd = "
+                + GD
+                + """;
                 new MutationObserver((m, obs) => { window.__drawn = performance.now();
                   obs.disconnect(); }).observe(gd.parentElement, {subtree: true,
-                  childList: true, attributes: true}); }""")
+                  childList: true, attributes: true}); }"""
+            )
             box.fill(rate)
             start = page.evaluate("performance.now()")
             box.press("Enter")
@@ -96,17 +100,25 @@ def browser_figures(app_url: str, bare_url: str) -> dict:
 
 
 def _playback(page) -> dict:
-    page.evaluate("() => { const gd = " + GD + """; window.__frames = 0;
-        gd.on('plotly_animatingframe', () => { window.__frames += 1; }); }""")
+    page.evaluate(
+        "() => { const gd = "
+        + GD
+        + """; window.__frames = 0;
+        gd.on('plotly_animatingframe', () => { window.__frames += 1; }); }"""
+    )
     page.locator(".updatemenu-button", has_text="Play").first.click()
     start = time.perf_counter()
     intact = 0
     for _ in range(10):
         page.wait_for_timeout(200)
-        intact += page.evaluate("() => { const gd = " + GD + """;
+        intact += page.evaluate(
+            "() => { const gd = "
+            + GD
+            + """;
             return gd.querySelectorAll('image').length > 0 &&
               gd.querySelectorAll('.scatterlayer .trace')[1].querySelectorAll('path').length > 0;
-        }""")
+        }"""
+        )
     frames = page.evaluate("window.__frames")
     return {"playback_fps": frames / (time.perf_counter() - start), "background_intact": intact}
 
