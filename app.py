@@ -6,9 +6,11 @@ st.set_page_config(page_title="gdviz · gradient descent, visualised", page_icon
 
 PAGES = [
     st.Page("pages/playground.py", title="Playground", icon=":material/landscape:", default=True),
-    st.Page("pages/data.py", title="Batch vs SGD", icon=":material/scatter_plot:", url_path="data"),
     st.Page(
-        "pages/learning_rate.py",
+        "pages/batch_sgd.py", title="Batch vs SGD", icon=":material/scatter_plot:", url_path="data"
+    ),
+    st.Page(
+        "pages/lr_lab.py",
         title="Learning-rate lab",
         icon=":material/speed:",
         url_path="learning-rate",

@@ -216,6 +216,13 @@ def numeric_columns(table: Table, probe: int = 200) -> list[str]:
     ]
 
 
+def default_columns(table: Table) -> tuple[str, str]:
+    """The first two numeric columns (or simply the first two): the likely x and y."""
+    numeric = numeric_columns(table)
+    ordered = numeric + [name for name in table.columns if name not in numeric]
+    return ordered[0], ordered[1]
+
+
 def to_dataset(table: Table, x_column: str, y_column: str) -> Dataset:
     """The two chosen columns as numbers, checked cell by cell."""
     if x_column == y_column:

@@ -221,8 +221,8 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
             "momentum",
             "Momentum",
             momentum,
-            r"v_{k+1} = \mu v_k + \nabla J(\theta_k),\quad "
-            r"\theta_{k+1} = \theta_k - \alpha v_{k+1}",
+            r"\begin{aligned} v_{k+1} &= \mu v_k + \nabla J(\theta_k) \\ "
+            r"\theta_{k+1} &= \theta_k - \alpha v_{k+1} \end{aligned}",
             (_MOMENTUM,),
             0.01,
             "A heavy ball: velocity builds up along consistent directions, damping zig-zags.",
@@ -231,7 +231,8 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
             "nesterov",
             "Nesterov momentum",
             nesterov,
-            r"v_{k+1} = \mu v_k + g_k,\quad \theta_{k+1} = \theta_k - \alpha\,(g_k + \mu v_{k+1})",
+            r"\begin{aligned} v_{k+1} &= \mu v_k + g_k \\ "
+            r"\theta_{k+1} &= \theta_k - \alpha\,(g_k + \mu v_{k+1}) \end{aligned}",
             (_MOMENTUM,),
             0.01,
             "Momentum that looks ahead: it brakes earlier when the slope turns.",
@@ -240,8 +241,9 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
             "adagrad",
             "AdaGrad",
             adagrad,
-            r"s_{k+1} = s_k + g_k^2,\quad \theta_{k+1} = \theta_k - \frac{\alpha\,g_k}"
-            r"{\sqrt{s_{k+1}} + \epsilon}",
+            r"\begin{aligned} s_{k+1} &= s_k + g_k^2 \\ "
+            r"\theta_{k+1} &= \theta_k - \frac{\alpha\,g_k}{\sqrt{s_{k+1}} + \epsilon}"
+            r" \end{aligned}",
             (Hyperparameter("eps", "ε", 1e-10, 1e-12, 1e-2, _EPS.help),),
             0.5,
             "Each coordinate gets its own step, shrinking with all past squared gradients.",
@@ -250,8 +252,9 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
             "rmsprop",
             "RMSProp",
             rmsprop,
-            r"s_{k+1} = \rho s_k + (1-\rho) g_k^2,\quad \theta_{k+1} = \theta_k - "
-            r"\frac{\alpha\,g_k}{\sqrt{s_{k+1}} + \epsilon}",
+            r"\begin{aligned} s_{k+1} &= \rho s_k + (1-\rho) g_k^2 \\ "
+            r"\theta_{k+1} &= \theta_k - \frac{\alpha\,g_k}{\sqrt{s_{k+1}} + \epsilon}"
+            r" \end{aligned}",
             (
                 Hyperparameter(
                     "alpha", "decay ρ (alpha)", 0.99, 0.5, 0.9999, "Memory of past squared slopes."
@@ -265,9 +268,10 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
             "adam",
             "Adam",
             adam,
-            r"m_{k+1} = \beta_1 m_k + (1-\beta_1) g_k,\; v_{k+1} = \beta_2 v_k + (1-\beta_2) g_k^2,"
-            r"\; \theta_{k+1} = \theta_k - "
-            r"\frac{\alpha\,\hat m_{k+1}}{\sqrt{\hat v_{k+1}} + \epsilon}",
+            r"\begin{aligned} m_{k+1} &= \beta_1 m_k + (1-\beta_1) g_k \\ "
+            r"v_{k+1} &= \beta_2 v_k + (1-\beta_2) g_k^2 \\ "
+            r"\theta_{k+1} &= \theta_k - "
+            r"\frac{\alpha\,\hat m_{k+1}}{\sqrt{\hat v_{k+1}} + \epsilon} \end{aligned}",
             (
                 Hyperparameter("beta1", "β₁", 0.9, 0.0, 0.999, "Memory of the mean gradient."),
                 Hyperparameter(

@@ -72,13 +72,15 @@ class Setup:
 
 
 # Shared by every page that lets a student pick an optimizer (same names in every URL).
+# Hyperparameter bounds come from the registry, so a link can ask for no more than a slider can.
+_HYPER = {h.name: h for spec in OPTIMIZERS.values() for h in spec.hyperparameters}
 OPTIMIZER_QUERY = {
     "optimizer": ("opt", Choice(tuple(OPTIMIZERS))),
     "learning_rate": ("lr", RATE),
-    "momentum": ("mu", Number(0.0, 0.999)),
-    "beta1": ("b1", Number(0.0, 0.9999)),
-    "beta2": ("b2", Number(0.0, 0.999999)),
-    "alpha": ("rho", Number(0.0, 0.999999)),
+    **{
+        name: (query, Number(_HYPER[name].minimum, _HYPER[name].maximum))
+        for name, query in (("momentum", "mu"), ("beta1", "b1"), ("beta2", "b2"), ("alpha", "rho"))
+    },
     "eps": ("eps", Number(1e-16, 1.0)),
 }
 QUERY = {

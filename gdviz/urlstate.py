@@ -26,6 +26,8 @@ class Number(NamedTuple):
             raise ValueError(f"'{raw[:40]}' is not a number.") from None
         if not math.isfinite(value) or not self.lower <= value <= self.upper:
             raise ValueError(f"{raw[:40]} is outside {self.lower:g} … {self.upper:g}.")
+        if self.integer and not value.is_integer():
+            raise ValueError(f"{raw[:40]} is not a whole number.")
         return int(value) if self.integer else value
 
 

@@ -128,3 +128,10 @@ def test_too_large_learning_rate_is_a_result_not_an_error():
     at = run_app(lr="0.5")
     assert not at.exception
     assert "Diverged at step" in at.error[0].value and "α <" in at.error[0].value
+
+
+def test_a_link_beyond_a_slider_is_refused_not_a_crash():
+    at = run_app(opt="adam", b1="0.9995", steps="1.5")
+    assert not at.exception
+    texts = " ".join(w.value for w in at.warning)
+    assert "'b1'" in texts and "'steps'" in texts

@@ -51,6 +51,8 @@ def test_round_trip_property(rate, steps, x, optimizer):
         ("lr", "1e999", "outside"),
         ("lr", "banana", "not a number"),
         ("steps", "1e9", "outside"),
+        ("steps", "1.5", "whole number"),
+        ("b1", "0.9995", "outside"),
         ("opt", "sgd9", "not one of"),
         ("opt", "__import__('os')", "not one of"),
         ("sched", "", "not one of"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import plotly.graph_objects as go
@@ -36,13 +37,13 @@ class RunView:
     colour: str
 
 
-def base_layout(field: Field, height: int) -> dict:
+def base_layout(field: Field, height: int, axis_titles: tuple[str, str] = ("x", "y")) -> dict:
     """Axes fixed to the window, equal scale when the window is not too elongated."""
     w = field.window
     aspect = (w.y_max - w.y_min) / (w.x_max - w.x_min)
     yaxis = {
         "range": [w.y_min, w.y_max],
-        "title": {"text": "y"},
+        "title": {"text": axis_titles[1]},
         "showgrid": False,
         "zeroline": False,
     }
@@ -54,7 +55,7 @@ def base_layout(field: Field, height: int) -> dict:
         "margin": {"l": 50, "r": 10, "t": 30, "b": 100},
         "xaxis": {
             "range": [w.x_min, w.x_max],
-            "title": {"text": "x"},
+            "title": {"text": axis_titles[0]},
             "showgrid": False,
             "zeroline": False,
             "constrain": "domain",
@@ -87,8 +88,18 @@ def base_layout(field: Field, height: int) -> dict:
     }
 
 
-def static_traces(field: Field, minima: Sequence[tuple[float, float]], grid: int = 25) -> list:
-    """Hover/click grid (near-transparent markers), level lines and the known minima."""
+def static_traces(
+    field: Field,
+    minima: Sequence[tuple[float, float]],
+    grid: int = 25,
+    names: tuple[str, str, str, str] = ("x", "y", "f", "known minimum"),
+) -> list:
+    """Hover/click grid (near-transparent markers), level lines and the known minima.
+
+    ``names``: the two variables, the function and the marked minima, as hover and legend
+    texts say them.
+    """
+    x, y, f, minimum = names
     lines_field = sample_like(field, 56)
     xs, ys = level_lines(lines_field, contour_levels(lines_field.values))
     gx, gy = np.meshgrid(
@@ -105,7 +116,8 @@ def static_traces(field: Field, minima: Sequence[tuple[float, float]], grid: int
             mode="markers",
             marker={"size": 14, "color": "rgba(0,0,0,0.004)", "line": {"width": 0}},
             name="click to start here",
-            hovertemplate="x = %{x:.3g}, y = %{y:.3g}<br>f = %{customdata:.4g}<extra></extra>",
+            hovertemplate=f"{x} = %{{x:.3g}}, {y} = %{{y:.3g}}<br>{f} = %{{customdata:.4g}}"
+            "<extra></extra>",
             showlegend=False,
         ),
         dict(
@@ -123,7 +135,7 @@ def static_traces(field: Field, minima: Sequence[tuple[float, float]], grid: int
             x=minima[:, 0],
             y=minima[:, 1],
             mode="markers",
-            name="known minimum",
+            name=minimum,
             marker={
                 "symbol": "star",
                 "size": 15,
@@ -159,18 +171,32 @@ class Backdrop:
 
 
 def backdrop(
-    field: Field, minima: Sequence[tuple[float, float]] = (), height: int = 580
+    field: Field,
+    minima: Sequence[tuple[float, float]] = (),
+    height: int = 580,
+    *,
+    axis_titles: tuple[str, str] = ("x", "y"),
+    function_name: str = "f",
+    minimum_name: str = "known minimum",
 ) -> Backdrop:
-    """Colour image, level lines, hover/click grid and minima for ``field``."""
-    return Backdrop(field.window, base_layout(field, height), tuple(static_traces(field, minima)))
+    """Colour image, level lines, hover/click grid and minima for ``field``; the names are the
+    axis titles, the function's in hover texts and the minima's in the legend."""
+    names = (*axis_titles, function_name, minimum_name)
+    traces = static_traces(field, minima, names=names)
+    return Backdrop(field.window, base_layout(field, height, axis_titles), tuple(traces))
 
 
 def descent_figure(
     background: Backdrop,
     runs: Sequence[RunView],
     gradient: Callable[[np.ndarray], np.ndarray],
+    frame_label: Callable[[int], str] | None = None,
 ) -> go.Figure:
-    """Contour background plus an animated path per run, with Play/Pause and a step slider."""
+    """Contour background plus an animated path per run, with Play/Pause and a step slider.
+
+    Each frame is labelled ``frame_label(step)``; by default "step k", with "· f = …" for a
+    single run.
+    """
     w = background.window
     arrow_length = ARROW_FRACTION * np.hypot(w.x_max - w.x_min, w.y_max - w.y_min)
     longest = max(run.trajectory.steps for run in runs)
@@ -205,21 +231,26 @@ def descent_figure(
     )
     moving = [index for r in range(len(runs)) for index in (5 + 4 * r, 6 + 4 * r, 7 + 4 * r)]
     moving.append(len(traces) - 1)
+    label = frame_label or partial(_step_label, runs)
 
     def traces_at(step: int) -> list[dict]:
         data = []
         for run, arrow in zip(runs, arrows, strict=True):
             data += _moving(run.trajectory, steps, step, arrow)
-        label = f"step {step}"
-        if len(runs) == 1:
-            value = runs[0].trajectory.values[min(step, runs[0].trajectory.steps)]
-            label += f" · f = {value:.4g}"
-        return data + [{"text": [f"  {label}"]}]
+        return data + [{"text": [f"  {label(step)}"]}]
 
     for index, patch in zip(moving, traces_at(int(steps[-1])), strict=True):
         traces[index].update(patch)  # show the final state before Play is pressed
     layout = background.layout | playback_menus(steps)
     return figure(traces, layout, frames(steps, traces_at, moving))
+
+
+def _step_label(runs: Sequence[RunView], step: int) -> str:
+    """'step k', with the value of f when there is a single run."""
+    if len(runs) > 1:
+        return f"step {step}"
+    t = runs[0].trajectory
+    return f"step {step} · f = {t.values[min(step, t.steps)]:.4g}"
 
 
 def _run_traces(run: RunView) -> list:

@@ -3,18 +3,18 @@
 The left panel is :func:`gdviz.figures.contour.descent_figure` on the full-data loss $J(\\theta)$
 (the exact least-squares $\\theta^*$ marked), the right one the data with each variant's line
 $\\hat y = \\theta_0 + \\theta_1 x$; one Play button moves both. Runs arrive thinned (see
-:class:`gdviz.data_settings.VariantRun`) and at most ``MAX_SCATTER`` data points are drawn, so
+:class:`gdviz.data_runs.VariantRun`) and at most ``MAX_SCATTER`` data points are drawn, so
 a rerun sends a few hundred KB whatever the data size.
 """
 
 from __future__ import annotations
 
-import copy
+from functools import partial
 
 import numpy as np
 import plotly.graph_objects as go
 
-from gdviz.data_settings import Comparison
+from gdviz.data_runs import Comparison
 from gdviz.datasets import Dataset
 from gdviz.field import Window, sample
 from gdviz.figures.animation import f32, figure
@@ -36,20 +36,14 @@ def theta_window(solution: np.ndarray, start: np.ndarray) -> Window:
 
 def theta_backdrop(problem, window: Window, height: int = 600) -> Backdrop:
     """The loss surface over θ-space, with axes and hover texts in θ and J."""
-    base = backdrop(sample(problem.value, window, 120), [tuple(problem.solution)], height)
-    layout = copy.deepcopy(base.layout)
-    layout["xaxis"]["title"] = {"text": "θ₀ (intercept)"}
-    layout["yaxis"]["title"] = {"text": "θ₁ (slope)"}
-    grid, lines, star = (dict(trace) for trace in base.traces)
-    grid.update(
-        name="J(θ)",
-        hovertemplate="θ = (%{x:.4g}, %{y:.4g})<br>J = %{customdata:.4g}<extra></extra>",
+    return backdrop(
+        sample(problem.value, window, 120),
+        [tuple(problem.solution)],
+        height,
+        axis_titles=("θ₀ (intercept)", "θ₁ (slope)"),
+        function_name="J",
+        minimum_name="exact least-squares θ*",
     )
-    star.update(
-        name="exact least-squares θ*",
-        hovertemplate="θ* = (%{x:.5g}, %{y:.5g})<extra></extra>",
-    )
-    return Backdrop(base.window, layout, (grid, lines, star))
 
 
 def comparison_figure(
@@ -58,7 +52,8 @@ def comparison_figure(
     """Contour with each variant's path (left) and the data with its fitted line (right)."""
     runs = [RunView(run.label, run.animation, run.variant.colour) for run in comparison.runs]
     problem = comparison.problem
-    result = descent_figure(background, runs, problem.gradient).to_dict()
+    label = partial(clock_label, comparison)
+    result = descent_figure(background, runs, problem.gradient, label).to_dict()
     data, layout, frame_list = result["data"], result["layout"], result["frames"]
     layout["xaxis"]["domain"] = [0.0, SPLIT[0]]
     xs = np.array([dataset.x.min(), dataset.x.max()])
@@ -78,9 +73,11 @@ def comparison_figure(
         "range": [y_low - y_pad, y_high + y_pad],
         "title": {"text": dataset.y_name},
     }
-    layout["margin"]["r"] = 20
-    first_line = len(data)
-    data += _scatter_traces(dataset, problem.solution, xs, standardise)
+    layout["margin"].update(r=20, t=64)  # the legend sits below Plotly's mode bar
+    points_on_top = dataset.size <= 50  # a few points: above the lines; a cloud: below
+    if not points_on_top:
+        data.append(_data_points(dataset))
+    data.append(_exact_line(dataset, problem.solution, xs, standardise))
     lines = list(range(len(data), len(data) + len(runs)))
     for run in comparison.runs:
         final = dataset.line(run.animation.final_point, xs, standardise)
@@ -98,22 +95,22 @@ def comparison_figure(
                 line={"color": run.variant.colour, "width": 2.5},
             )
         )
-    label_index = first_line - 1  # descent_figure's last trace: the step label
+    if points_on_top:
+        data.append(_data_points(dataset))
     for frame in frame_list:
         tick = int(frame["name"])
         for run in comparison.runs:
             theta = run.animation.points[min(tick, run.animation.steps)]
             frame["data"].append({"x": f32(xs), "y": f32(dataset.line(theta, xs, standardise))})
         frame["traces"] = list(frame["traces"]) + lines
-        at = frame["traces"].index(label_index)
-        frame["data"][at] = {"text": [f"  {clock_label(comparison, tick)}"]}
-    data[label_index]["text"] = [f"  {clock_label(comparison, len(comparison.clock) - 1)}"]
     return figure(data, layout, frame_list)
 
 
 def clock_label(comparison: Comparison, tick: int) -> str:
     """'epoch 3.2 of 20' or 'step 150 of 1,000': how much of the budget has been spent."""
-    spent, total = comparison.clock[tick], comparison.clock[-1]
+    spent, total = comparison.clock[tick], comparison.amount
+    if comparison.clock[-1] > 1.01 * total:  # batch GD's one step is a whole epoch
+        total = comparison.clock[-1]
     if comparison.budget == "epochs":
         return f"epoch {_amount(spent)} of {_amount(total)}"
     return f"step {spent:,.0f} of {total:,.0f}"
@@ -124,36 +121,43 @@ def _amount(value: float) -> str:
     return f"{value:,.0f}" if value >= 100 else f"{value:.3g}"
 
 
-def _scatter_traces(dataset: Dataset, solution, xs: np.ndarray, standardise: bool) -> list:
-    """The data (a fixed random sample of at most ``MAX_SCATTER`` points) and the exact line."""
+def _data_points(dataset: Dataset) -> dict:
+    """The data: all of it, or a fixed random sample of ``MAX_SCATTER`` points."""
     shown = np.arange(dataset.size)
     if dataset.size > MAX_SCATTER:
         shown = np.sort(np.random.default_rng(0).choice(dataset.size, MAX_SCATTER, replace=False))
-    return [
-        dict(
-            type="scatter",
-            x=f32(dataset.x[shown]),
-            y=f32(dataset.y[shown]),
-            mode="markers",
-            xaxis="x2",
-            yaxis="y2",
-            name="data",
-            showlegend=False,
-            marker={"size": 9 if dataset.size <= 50 else 4, "color": "rgba(40,50,70,0.45)"},
-            hovertemplate="(%{x:.4g}, %{y:.4g})<extra>data</extra>",
-        ),
-        dict(
-            type="scatter",
-            x=f32(xs),
-            y=f32(dataset.line(solution, xs, standardise)),
-            mode="lines",
-            xaxis="x2",
-            yaxis="y2",
-            name="least-squares line (θ*)",
-            line={"color": "#1B1B1E", "width": 1.5, "dash": "dash"},
-            hoverinfo="skip",
-        ),
-    ]
+    few = dataset.size <= 50
+    return dict(
+        type="scatter",
+        x=f32(dataset.x[shown]),
+        y=f32(dataset.y[shown]),
+        mode="markers",
+        xaxis="x2",
+        yaxis="y2",
+        name="data",
+        showlegend=False,
+        marker={
+            "size": 10 if few else 4,
+            "color": "rgba(30,36,50,0.85)" if few else "rgba(40,50,70,0.4)",
+            "line": {"color": "#FFFFFF", "width": 1.5 if few else 0},
+        },
+        hovertemplate="(%{x:.4g}, %{y:.4g})<extra>data</extra>",
+    )
+
+
+def _exact_line(dataset: Dataset, solution, xs: np.ndarray, standardise: bool) -> dict:
+    """The least-squares line, dashed."""
+    return dict(
+        type="scatter",
+        x=f32(xs),
+        y=f32(dataset.line(solution, xs, standardise)),
+        mode="lines",
+        xaxis="x2",
+        yaxis="y2",
+        name="least-squares line (θ*)",
+        line={"color": "#1B1B1E", "width": 1.5, "dash": "dash"},
+        hoverinfo="skip",
+    )
 
 
 def loss_figure(comparison: Comparison, height: int = 360) -> go.Figure:

@@ -5,12 +5,12 @@ from dataclasses import asdict
 
 import streamlit as st
 
+from gdviz import data_runs, datasets
 from gdviz import data_settings as ds
-from gdviz import datasets
+from gdviz import data_text as text
 from gdviz.figures.data import page_figures
-from gdviz.optimizers import OPTIMIZERS
 from gdviz.schedules import SCHEDULES
-from pages import common, views
+from pages import common, controls, views
 
 P = "data_"  # every widget key on this page starts with it (session state is shared)
 setup_from_url, url_problems = ds.decode(st.query_params.to_dict())
@@ -24,7 +24,7 @@ def cached_table(digest: str, _data: bytes):
 
 @st.cache_resource(max_entries=6, show_spinner="Running batch GD, SGD and mini-batch…")
 def cached_outputs(setup: ds.DataSetup, data_key: str, _dataset):
-    comparison = ds.run_variants(setup, _dataset)
+    comparison = data_runs.run_variants(setup, _dataset)
     return comparison, *page_figures(comparison, _dataset, setup)
 
 
@@ -41,7 +41,7 @@ def schedule_changed() -> None:
 def uploaded_data() -> tuple:
     """The uploaded table's chosen x and y columns as a Dataset (None before a file is chosen)."""
     upload = st.file_uploader("CSV file (≤ 5 MB, ≤ 100,000 rows)", type=["csv", "txt"],
-                              key=P + "upload", max_upload_size=5, help=ds.CSV_HELP)  # fmt: skip
+                              key=P + "upload", max_upload_size=5, help=text.CSV_HELP)  # fmt: skip
     if upload is None:
         return None, ""
     data = upload.getvalue()
@@ -74,10 +74,10 @@ with st.sidebar:
         st.caption("X = [[1,2],[1,3],[1,4]] (bias column first), y = [2,5,9].")
     elif source == "generated":
         left, right = st.columns(2)
-        left.number_input("points n", 2, datasets.MAX_ROWS, key=P + "n", step=1000)
-        right.number_input("data seed", 0, 2**31 - 1, key=P + "data_seed")
-        for i, (key, (label, low, high)) in enumerate(ds.GENERATOR_FIELDS.items()):
-            (left, right)[i % 2].number_input(label, low, high, key=P + key, format="%.4g")
+        left.number_input("points n", *ds.bounds("n"), key=P + "n", step=1000)
+        right.number_input("data seed", *ds.bounds("data_seed"), key=P + "data_seed")
+        for i, (key, label) in enumerate(ds.GENERATOR_LABELS.items()):
+            (left, right)[i % 2].number_input(label, *ds.bounds(key), key=P + key, format="%.4g")
         dataset = datasets.generate(*(st.session_state[P + k] for k in ds.GENERATOR_ARGUMENTS))
         data_key = "generated"
     else:
@@ -85,23 +85,20 @@ with st.sidebar:
             dataset, data_key = uploaded_data()
         except datasets.DataError as error:
             data_error = error
-    st.toggle("Standardise x", key=P + "standardise", help=ds.STANDARDISE_HELP)
+    st.toggle("Standardise x", key=P + "standardise", help=text.STANDARDISE_HELP)
     st.subheader("2 · Batch, SGD, mini-batch")
-    st.caption(ds.VARIANTS_HELP)
-    st.number_input("mini-batch size b", 1, datasets.MAX_ROWS, key=P + "batch_size")
+    st.caption(text.VARIANTS_HELP)
+    st.number_input("mini-batch size b", *ds.bounds("batch_size"), key=P + "batch_size")
     budget = st.radio("Budget", list(ds.BUDGETS), key=P + "budget", format_func=ds.BUDGETS.get)
-    st.caption(ds.BUDGET_HELP)
+    st.caption(text.BUDGET_HELP)
     if budget == "epochs":
-        st.number_input("epochs", 0.01, float(ds.MAX_EPOCHS), key=P + "epochs", format="%g")
+        st.number_input("epochs", *ds.bounds("epochs"), key=P + "epochs", format="%g")
     else:
-        st.number_input("steps", 1, ds.MAX_STEPS_INPUT, key=P + "steps")
-    st.number_input("shuffle seed", 0, 2**31 - 1, key=P + "shuffle_seed", help=ds.SHUFFLE_HELP)
+        st.number_input("steps", *ds.bounds("steps"), key=P + "steps")
+    st.number_input("shuffle seed", *ds.bounds("shuffle_seed"), key=P + "shuffle_seed",
+                    help=text.SHUFFLE_HELP)  # fmt: skip
     st.subheader("3 · Update rule")
-    name = st.selectbox("Optimizer", list(OPTIMIZERS), key=P + "optimizer",
-                        format_func=lambda n: OPTIMIZERS[n].display_name)  # fmt: skip
-    st.latex(OPTIMIZERS[name].update_latex)
-    common.learning_rate_input(P + "learning_rate")
-    common.hyperparameter_inputs(name, P)
+    controls.optimizer_inputs(P)
     with st.expander(f"Learning-rate schedule (k counts {budget})"):
         schedule = st.selectbox("Schedule", list(SCHEDULES), key=P + "schedule",
                                 format_func=lambda n: SCHEDULES[n].display_name,
@@ -111,8 +108,8 @@ with st.sidebar:
             st.number_input(label, low, high, key=P + key, format=None if low == 1 else "%.4g")
     st.subheader("4 · Start θ₀")
     left, right = st.columns(2)
-    left.number_input("θ₀ (intercept)", -1e6, 1e6, key=P + "start_0", format="%.4g")
-    right.number_input("θ₁ (slope)", -1e6, 1e6, key=P + "start_1", format="%.4g")
+    left.number_input("θ₀ (intercept)", *ds.bounds("start_0"), key=P + "start_0", format="%.4g")
+    right.number_input("θ₁ (slope)", *ds.bounds("start_1"), key=P + "start_1", format="%.4g")
 
 setup = ds.DataSetup(**{name: st.session_state[P + name] for name in ds.FIELD_NAMES})
 st.query_params.from_dict(ds.encode(setup))
@@ -125,23 +122,23 @@ if dataset is None:
 if dataset.note:
     st.info(dataset.note)
 
-for formula in ds.model_latex(setup.standardise):
+for formula in text.model_latex(setup.standardise):
     st.latex(formula)
 comparison, animation, losses = cached_outputs(setup, data_key, dataset)
-st.caption(ds.conditioning_note(comparison.problem, setup))
+st.caption(text.conditioning_note(comparison.problem, setup))
 for note in comparison.notes:
     st.info(note, icon=":material/info:")
 for column, run in zip(st.columns(3), comparison.runs, strict=True):
     with column:
         views.status_banner(run.history, run.variant.label)
 st.plotly_chart(animation, key=P + "animation", config=common.CHART_CONFIG)
-st.caption(ds.figure_caption(comparison, dataset))
-st.info(ds.batch_story(comparison, setup), icon=":material/school:")
+st.caption(text.figure_caption(comparison, dataset))
+st.info(text.batch_story(comparison, setup), icon=":material/school:")
 st.subheader("A fair comparison: loss against steps and against data seen")
 st.plotly_chart(losses, key=P + "losses", config=common.CHART_CONFIG)
-st.caption(ds.LOSS_CAPTION)
-st.dataframe(ds.summary_table(comparison), hide_index=True, key=P + "table")
-st.download_button("Download the trajectories (CSV)", lambda: ds.trajectories_csv(comparison),
-                   file_name="gdviz-batch-vs-sgd.csv", mime="text/csv", on_click="ignore",
-                   key=P + "download_csv")  # fmt: skip
-st.caption(ds.SHARE_CAPTION)
+st.caption(text.LOSS_CAPTION)
+st.dataframe(data_runs.summary_table(comparison), hide_index=True, key=P + "table")
+st.download_button("Download the trajectories (CSV)", key=P + "download_csv",
+                   data=lambda: data_runs.trajectories_csv(comparison), on_click="ignore",
+                   file_name="gdviz-batch-vs-sgd.csv", mime="text/csv")  # fmt: skip
+st.caption(text.SHARE_CAPTION)
