@@ -42,6 +42,16 @@ def open_page(page: Page, url: str) -> None:
     wait_idle(page)
 
 
+def press_play(page: Page) -> None:
+    """Start counting animation frames (in ``window.__frames``), then press the first Play."""
+    page.evaluate("""() => {
+      const gd = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
+      window.__frames = 0;
+      gd.on('plotly_animatingframe', () => { window.__frames += 1; });
+    }""")
+    page.locator(".updatemenu-button", has_text="Play").first.click()
+
+
 def screenshot(page: Page, name: str) -> None:
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)

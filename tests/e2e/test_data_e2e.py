@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from e2e_helpers import CHART, ROOT, no_exceptions, open_page, screenshot, serve, wait_idle
+from e2e_helpers import (
+    CHART,
+    ROOT,
+    no_exceptions,
+    open_page,
+    press_play,
+    screenshot,
+    serve,
+    wait_idle,
+)
 from playwright.sync_api import Page, expect
 
 from gdviz.optimizers import OPTIMIZERS
@@ -60,12 +69,7 @@ def test_seed_data_then_generated_data_and_play(page: Page, app_url: str):
     page.wait_for_function("() => window.location.search.includes('src=generated')")
     no_exceptions(page)
     expect(page.get_by_label("points n", exact=True)).to_be_visible()
-    page.evaluate("""() => {
-      const gd = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
-      window.__frames = 0;
-      gd.on('plotly_animatingframe', () => { window.__frames += 1; });
-    }""")
-    page.locator(".updatemenu-button", has_text="Play").first.click()
+    press_play(page)  # counts frames in window.__frames
     samples = []
     for _ in range(5):
         page.wait_for_timeout(200)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from e2e_helpers import CHART, IDLE, no_exceptions, screenshot, wait_idle
+from e2e_helpers import CHART, IDLE, no_exceptions, press_play, screenshot, wait_idle
 from playwright.sync_api import Page, expect
 
 LAB = "/learning-rate"
@@ -58,12 +58,7 @@ def test_one_d_regime_follows_the_slider(page: Page, app_url: str):
     wait_idle(page)
     expect(page.get_by_text("→ diverging")).to_be_visible()
     no_exceptions(page)
-    page.evaluate("""() => {
-      const gd = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
-      window.__frames = 0;
-      gd.on('plotly_animatingframe', () => { window.__frames += 1; });
-    }""")
-    page.locator(".updatemenu-button", has_text="Play").first.click()
+    press_play(page)  # counts frames in window.__frames
     page.wait_for_function("window.__frames >= 15", timeout=15_000)  # ~1 s on an idle machine
     screenshot(page, "lr-intuition")
 

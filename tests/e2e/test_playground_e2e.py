@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import urllib.parse
 
-from e2e_helpers import CHART, no_exceptions, open_page, screenshot, wait_idle
+from e2e_helpers import CHART, no_exceptions, open_page, press_play, screenshot, wait_idle
 from playwright.sync_api import Page, expect
 
 # Scatter trace 6 is the first run's current-point marker, trace 1 the level lines
@@ -43,12 +43,7 @@ def test_default_page_draws_the_animated_contour(page: Page, app_url: str):
 
 def test_play_moves_the_marker_and_keeps_the_background(page: Page, app_url: str):
     open_page(page, app_url)
-    page.evaluate("""() => {
-      const gd = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
-      window.__frames = 0;
-      gd.on('plotly_animatingframe', () => { window.__frames += 1; });
-    }""")
-    page.locator(".updatemenu-button", has_text="Play").first.click()
+    press_play(page)  # counts frames in window.__frames
     samples = []
     for _ in range(6):
         page.wait_for_timeout(250)
