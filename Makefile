@@ -49,8 +49,11 @@ unit: $(VENV)/.dev
 e2e: $(VENV)/.dev browser
 	$(PY) -m pytest tests/e2e
 
-bench: $(VENV)/.dev
+bench: $(VENV)/.dev browser
 	$(PY) bench/run.py
+	$(PY) bench/data_bench.py
+	$(PY) bench/lab_bench.py
+	$(PY) bench/page_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
