@@ -15,7 +15,7 @@ from gdviz import data_settings as ds
 from gdviz.datasets import MAX_BYTES, generate, seed_dataset
 from gdviz.optimizers import OPTIMIZERS
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "data.py")
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "batch_sgd.py")
 SEED_THETA = "θ = [-3.54595031, 2.99372633]"
 GOOD_CSV = b"hours,score\n1,52\n2,55\n3,61\n4,64\n5,70\n6,71\n"
 

@@ -12,7 +12,7 @@ from gdviz.lab_settings import SECTIONS
 from gdviz.optimizers import OPTIMIZERS
 from gdviz.presets import PRESETS
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "learning_rate.py")
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "lr_lab.py")
 HIMMELBLAU = {"preset": "Himmelblau"}
 
 
