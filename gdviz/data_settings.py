@@ -14,6 +14,7 @@ from gdviz import urlstate
 from gdviz.datasets import MAX_ROWS
 from gdviz.optimizers import OPTIMIZERS
 from gdviz.schedules import SCHEDULES
+from gdviz.settings import WithOptimizer
 from gdviz.urlstate import Choice, Flag, Number
 
 SOURCES = {
@@ -36,7 +37,7 @@ SCHEDULE_DEFAULTS = {
 
 
 @dataclass(frozen=True)
-class DataSetup:
+class DataSetup(WithOptimizer):
     """Everything the Data page needs to reproduce its runs (widget keys: ``data_`` + field)."""
 
     source: str = "seed"
@@ -68,16 +69,6 @@ class DataSetup:
     shuffle_seed: int = 0
     start_0: float = 0.0
     start_1: float = 0.0
-
-    @property
-    def hyperparameters(self) -> dict[str, float]:
-        names = ("momentum", "beta1", "beta2", "alpha", "eps")
-        return {name: getattr(self, name) for name in names}
-
-    @property
-    def schedule_parameters(self) -> dict[str, float]:
-        names = ("step_size", "gamma", "decay", "total_steps", "min_learning_rate")
-        return {name: getattr(self, name) for name in names}
 
 
 FIELD_NAMES = tuple(f.name for f in fields(DataSetup))

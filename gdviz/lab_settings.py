@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from gdviz import urlstate
 from gdviz.presets import PRESETS
-from gdviz.settings import OPTIMIZER_QUERY, RATE
+from gdviz.settings import OPTIMIZER_QUERY, RATE, WithOptimizer
 from gdviz.urlstate import Choice, Flag, Many, Number, Text
 
 SECTIONS = {
@@ -32,7 +32,7 @@ PREFIX = "lr_"
 
 
 @dataclass(frozen=True)
-class LabSetup:
+class LabSetup(WithOptimizer):
     """Everything the lab page needs to reproduce what it shows (field = widget key − ``lr_``)."""
 
     section: str = "side"
@@ -62,11 +62,6 @@ class LabSetup:
     cosine_steps: int = 500
     resolution: int = 200
     basin_steps: int = 200
-
-    @property
-    def hyperparameters(self) -> dict[str, float]:
-        names = ("momentum", "beta1", "beta2", "alpha", "eps")
-        return {name: getattr(self, name) for name in names}
 
     @property
     def theory_key(self) -> LabSetup:

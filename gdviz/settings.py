@@ -22,8 +22,23 @@ COMPARE_MODES = ("single", "optimizers", "learning_rates")
 RATE = Number(1e-6, 100.0)
 
 
+class WithOptimizer:
+    """For setups with the optimizer's and the schedule's fields: those fields as dicts."""
+
+    HYPERPARAMETERS = ("momentum", "beta1", "beta2", "alpha", "eps")
+    SCHEDULE_PARAMETERS = ("step_size", "gamma", "decay", "total_steps", "min_learning_rate")
+
+    @property
+    def hyperparameters(self) -> dict[str, float]:
+        return {name: getattr(self, name) for name in self.HYPERPARAMETERS}
+
+    @property
+    def schedule_parameters(self) -> dict[str, float]:
+        return {name: getattr(self, name) for name in self.SCHEDULE_PARAMETERS}
+
+
 @dataclass(frozen=True)
-class Setup:
+class Setup(WithOptimizer):
     """Everything the Playground needs to reproduce a run (field names = widget keys)."""
 
     function: str = PRESETS[DEFAULT_PRESET].text
@@ -49,26 +64,6 @@ class Setup:
     compare: str = "single"
     compare_optimizers: tuple[str, ...] = ("gd", "momentum", "adam")
     compare_rates: tuple[float, ...] = (0.02, 0.05, 0.09, 0.101)
-
-    @property
-    def hyperparameters(self) -> dict[str, float]:
-        return {
-            "momentum": self.momentum,
-            "beta1": self.beta1,
-            "beta2": self.beta2,
-            "alpha": self.alpha,
-            "eps": self.eps,
-        }
-
-    @property
-    def schedule_parameters(self) -> dict[str, float]:
-        return {
-            "step_size": self.step_size,
-            "gamma": self.gamma,
-            "decay": self.decay,
-            "total_steps": self.total_steps,
-            "min_learning_rate": self.min_learning_rate,
-        }
 
 
 # Shared by every page that lets a student pick an optimizer (same names in every URL).
