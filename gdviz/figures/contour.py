@@ -91,7 +91,7 @@ def base_layout(field: Field, height: int, axis_titles: tuple[str, str] = ("x", 
 def static_traces(
     field: Field,
     minima: Sequence[tuple[float, float]],
-    grid: int = 25,
+    grid: int = 18,
     names: tuple[str, str, str, str] = ("x", "y", "f", "known minimum"),
 ) -> list:
     """Hover/click grid (near-transparent markers), level lines and the known minima.
