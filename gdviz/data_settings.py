@@ -51,11 +51,6 @@ class DataSetup(WithOptimizer):
     standardise: bool = False
     optimizer: str = "gd"
     learning_rate: float = 0.01
-    momentum: float = 0.9
-    beta1: float = 0.9
-    beta2: float = 0.999
-    alpha: float = 0.99
-    eps: float = 1e-8
     schedule: str = "constant"
     step_size: int = 5
     gamma: float = 0.5

@@ -40,11 +40,6 @@ class LabSetup(WithOptimizer):
     function: str = PRESETS[DEFAULT_PRESET].text
     optimizer: str = "gd"
     learning_rate: float = 0.09
-    momentum: float = 0.9
-    beta1: float = 0.9
-    beta2: float = 0.999
-    alpha: float = 0.99
-    eps: float = 1e-8
     start_x: float = PRESETS[DEFAULT_PRESET].start[0]
     start_y: float = PRESETS[DEFAULT_PRESET].start[1]
     max_steps: int = 500

@@ -22,8 +22,16 @@ COMPARE_MODES = ("single", "optimizers", "learning_rates")
 RATE = Number(1e-6, 100.0)
 
 
+@dataclass(frozen=True)
 class WithOptimizer:
-    """For setups with the optimizer's and the schedule's fields: those fields as dicts."""
+    """The optimizer hyperparameter fields every page's setup has (defaults as in PyTorch),
+    and those and the schedule's fields as dicts."""
+
+    momentum: float = 0.9
+    beta1: float = 0.9
+    beta2: float = 0.999
+    alpha: float = 0.99
+    eps: float = 1e-8
 
     HYPERPARAMETERS = ("momentum", "beta1", "beta2", "alpha", "eps")
     SCHEDULE_PARAMETERS = ("step_size", "gamma", "decay", "total_steps", "min_learning_rate")
@@ -45,11 +53,6 @@ class Setup(WithOptimizer):
     preset: str = DEFAULT_PRESET
     optimizer: str = PRESETS[DEFAULT_PRESET].optimizer
     learning_rate: float = PRESETS[DEFAULT_PRESET].learning_rate
-    momentum: float = 0.9
-    beta1: float = 0.9
-    beta2: float = 0.999
-    alpha: float = 0.99
-    eps: float = 1e-8
     schedule: str = "constant"
     step_size: int = 100
     gamma: float = 0.5
