@@ -9,11 +9,14 @@ gradient descent $\Delta_k = -\alpha_k \nabla J(\theta_k)$. A run stops at the f
 * ``converged_value``: $|f(\theta_k) - f(\theta_{k-1})| <$ ``value_tol``;
 * ``max_steps``: $k =$ ``max_steps``.
 
-A tolerance of 0 switches its rule off. The rules are checked every ``check_every`` steps on the
-whole block at once (vectorised), then the run is cut back to the first step that met one: the
-result is exactly that of checking after every step, at a fraction of the cost.
+A tolerance of 0 switches its rule off. The rules are checked on whole blocks of steps at once
+(vectorised; the first block is ``check_every`` steps, later ones grow up to 8 times that, and
+blocks of many runs stay under ``BLOCK_POINTS`` points), then the run is cut back to the first
+step that met one: the result is exactly that of checking after every step, at a fraction of
+the cost.
 
-Many runs step together on ``(runs, d)`` arrays, a single run on Python floats, and a single
+Many runs step together on ``(runs, d)`` arrays, ``RUN_CHUNK`` runs at a time so that every
+array of a step stays in the CPU cache; a single run steps on Python floats, and a single
 least-squares run of gd, momentum or Nesterov (batch, SGD or mini-batch) is composed as a scan
 of affine maps (:mod:`gdviz.linear_scan`): 2,000,000 SGD steps in about a second.
 """
@@ -27,10 +30,12 @@ import numpy as np
 
 from gdviz import linear_scan
 from gdviz.messages import describe
-from gdviz.optimizers import Optimizer
+from gdviz.optimizers import OPTIMIZERS, Optimizer
 from gdviz.problems import batch_rows
 
 STATUSES = ("converged_gradient", "converged_value", "max_steps", "diverged")
+RUN_CHUNK = 8192  # runs stepped together: 8192 × 2 float64 = 128 KiB per array, cache-sized
+BLOCK_POINTS = 2**16  # many runs: blocks of at most this many points (steps × runs), cache-sized
 
 
 @dataclass(frozen=True)
@@ -120,7 +125,7 @@ def descend(
         norms=np.empty((size, runs)),
         stop=np.full(runs, -1),  # the step at which each run stopped, -1 while running
         status=np.full(runs, "max_steps", dtype=object),
-        grads=None if affine or rows is not None else np.empty((size, *params.shape)),
+        exact_norms=not affine and rows is None,
     )
     path.points[0] = params
     floats = runs == 1 and rows is None and hasattr(problem, "scalar_gradient")
@@ -129,7 +134,8 @@ def descend(
     elif floats and np.ndim(optimizer.learning_rate(0)) == 0:  # one run, one learning rate
         _scalar_loop(problem, optimizer, path, rules, check_every)
     else:
-        _vector_loop(problem, optimizer, path, rules, check_every, rows)
+        for runs_slice, chunk_optimizer in _chunks(optimizer, runs):
+            _vector_loop(problem, chunk_optimizer, path.part(runs_slice), rules, check_every, rows)
     return _result(problem, optimizer, path, rules, single=start.ndim == 1)
 
 
@@ -139,10 +145,59 @@ class _Path:
 
     points: np.ndarray  # (max_steps + 1, runs, d)
     values: np.ndarray  # (max_steps + 1, runs), filled block by block by _check
-    norms: np.ndarray  # full-data ‖∇f‖
+    norms: np.ndarray  # (max_steps + 1, runs) full-data ‖∇f‖
     stop: np.ndarray  # (runs,)
     status: np.ndarray  # (runs,) of str
-    grads: np.ndarray | None  # full-data steps: the gradient each update used, for the norms
+    exact_norms: bool  # full-data steps: the loop fills ``norms`` from the gradients it used
+
+    def part(self, runs: slice) -> _Path:
+        """The buffers of some runs only, as views: what the part's loop writes lands here."""
+        steps_then_runs = (slice(None), runs)
+        return _Path(
+            self.points[steps_then_runs],
+            self.values[steps_then_runs],
+            self.norms[steps_then_runs],
+            self.stop[runs],
+            self.status[runs],
+            self.exact_norms,
+        )
+
+
+def _chunks(optimizer: Optimizer, runs: int):
+    """``(slice of runs, optimizer for them)`` pairs of at most ``RUN_CHUNK`` runs.
+
+    Runs are independent, so stepping them a chunk at a time gives the same numbers. A per-run
+    learning rate ``(runs,)`` is cut to the chunk by rebuilding a registry optimizer; any other
+    optimizer with per-run rates steps all runs at once.
+    """
+    per_run = np.ndim(optimizer.learning_rate(0)) > 0
+    if runs <= RUN_CHUNK or (per_run and optimizer.name not in OPTIMIZERS):
+        yield slice(None), optimizer
+        return
+    for first in range(0, runs, RUN_CHUNK):
+        chunk = slice(first, first + RUN_CHUNK)
+        if not per_run:
+            yield chunk, optimizer
+            continue
+        rates = _sliced(optimizer.learning_rate, chunk)
+        yield chunk, OPTIMIZERS[optimizer.name].make(rates, **optimizer.hyperparameters)
+
+
+def _sliced(schedule, runs: slice):
+    """A per-run schedule restricted to some runs (its last axis is the run axis)."""
+    return lambda step: schedule(step)[..., runs]
+
+
+def _block_ends(max_steps: int, check_every: int, largest: int):
+    """The steps after which the stop rules run: a first block of ``check_every`` steps, then
+    each block twice the last up to ``largest`` steps (short runs stop soon, long runs check
+    rarely), and always ``max_steps``."""
+    end, size = -1, check_every
+    while end + size < max_steps:
+        end += size
+        yield end
+        size = min(2 * size, largest)
+    yield max_steps
 
 
 def _affine_loop(problem, optimizer, path, rules, rows) -> None:
@@ -168,13 +223,19 @@ def _vector_loop(problem, optimizer, path, rules, check_every, rows) -> None:
     params = path.points[0].copy()
     state = optimizer.init(params)
     checked, any_stopped = 0, False
+    fits = max(1, BLOCK_POINTS // len(params))  # steps of a block that stays in the cache
+    first = min(check_every, fits)
+    ends = _block_ends(rules.max_steps, first, max(first, min(8 * check_every, fits)))
+    check_at = next(ends)
     with np.errstate(all="ignore"):
         for step in range(rules.max_steps + 1):
             if rows is None:
-                path.grads[step] = grad = problem.gradient(params)
+                grad = problem.gradient(params)
+                path.norms[step] = _norm(grad)
             else:
                 grad = problem.gradient(params, rows[step % len(rows)])
-            if step - checked + 1 == check_every or step == rules.max_steps:
+            if step == check_at:
+                check_at = next(ends, None)
                 _check(problem, path, checked, step, rules)
                 checked, any_stopped = step + 1, bool(np.any(path.stop >= 0))
                 if np.all(path.stop >= 0):
@@ -199,6 +260,8 @@ def _scalar_loop(problem, optimizer, path, rules, check_every) -> None:
     states = [optimizer.init(value) for value in params]
     undefined = (math.nan,) * len(params)
     first, points, grads = 0, [], []
+    ends = _block_ends(rules.max_steps, check_every, 8 * check_every)
+    check_at = next(ends)
     for step in range(rules.max_steps + 1):
         try:
             grad = gradient(*params)
@@ -206,10 +269,11 @@ def _scalar_loop(problem, optimizer, path, rules, check_every) -> None:
             grad = undefined
         points.append(params[:])
         grads.append(grad)
-        if step - first + 1 == check_every or step == rules.max_steps:
+        if step == check_at:
+            check_at = next(ends, None)
             path.points[first : step + 1, 0] = _real(points)
-            path.grads[first : step + 1, 0] = _real(grads)
             with np.errstate(all="ignore"):
+                path.norms[first : step + 1, 0] = _norm(np.array(_real(grads)))
                 _check(problem, path, first, step, rules)
             if path.stop[0] >= 0:
                 return
@@ -244,9 +308,9 @@ def _check(problem, path: _Path, first: int, last: int, rules: StopRules) -> Non
     """Evaluate steps ``first..last`` and apply the stop rules to the runs still going."""
     block = path.points[first : last + 1]
     values = path.values[first : last + 1] = problem.value(block)
-    exact = path.grads is not None  # else batch gradients (or none) were used: recompute
-    grads = path.grads[first : last + 1] if exact else problem.gradient(block)
-    norms = path.norms[first : last + 1] = np.sqrt(_per_point(np.add, grads * grads))
+    if not path.exact_norms:  # batch gradients (or none) were used: compute the full ones
+        path.norms[first : last + 1] = _norm(problem.gradient(block))
+    norms = path.norms[first : last + 1]
     rule_hits = {
         "diverged": ~(np.abs(values) <= rules.divergence_threshold)  # NaN fails <=
         | ~_per_point(np.logical_and, np.isfinite(block)),
@@ -268,6 +332,11 @@ def _check(problem, path: _Path, first: int, last: int, rules: StopRules) -> Non
         earlier = found & ((stop < 0) | (first_hit < stop))
         stop[earlier] = first_hit[earlier]
         status[earlier] = name
+
+
+def _norm(vectors: np.ndarray) -> np.ndarray:
+    """‖v‖ over the last axis."""
+    return np.sqrt(_per_point(np.add, vectors * vectors))
 
 
 def _per_point(ufunc, array: np.ndarray) -> np.ndarray:
@@ -295,7 +364,7 @@ def _result(problem, optimizer, path: _Path, rules: StopRules, single: bool) -> 
 
     with np.errstate(all="ignore"):
         rates = optimizer.learning_rate(np.arange(n)[:, None])
-    rates = np.broadcast_to(rates, (n, len(stop))).astype(float)
+    rates = np.broadcast_to(np.asarray(rates, dtype=float), (n, len(stop)))  # a read-only view
     arrays = frozen(path.points), frozen(path.values), frozen(path.norms), rates
     status = path.status.astype(str)
     trajectory = Trajectory(*arrays, status, stop.copy(), "", rules, (problem, optimizer))

@@ -151,7 +151,9 @@ def adam(
 
     $m \leftarrow \beta_1 m + (1-\beta_1) g$, $v \leftarrow \beta_2 v + (1-\beta_2) g^2$,
     $\hat m = m / (1-\beta_1^t)$, $\hat v = v / (1-\beta_2^t)$,
-    $\theta \leftarrow \theta - \alpha\,\hat m / (\sqrt{\hat v} + \epsilon)$, with $t = k + 1$.
+    $\theta \leftarrow \theta - \alpha\,\hat m / (\sqrt{\hat v} + \epsilon)$, with $t = k + 1$,
+    computed in PyTorch's order: $\sqrt{v} / \sqrt{1-\beta_2^t} + \epsilon$, then
+    $-\frac{\alpha}{1-\beta_1^t} \cdot m / (\ldots)$ (the scalars first: fewer array operations).
     """
     schedule = as_schedule(learning_rate)
 
@@ -159,9 +161,9 @@ def adam(
         t = state.count + 1
         mean = beta1 * state.mean + (1 - beta1) * grads
         mean_of_squares = beta2 * state.mean_of_squares + (1 - beta2) * grads * grads
-        corrected = _sqrt(mean_of_squares / (1 - beta2**t)) + eps
-        step = mean / ((1 - beta1**t) * corrected)
-        return -_rate(schedule, state.count) * step, Moments(t, mean, mean_of_squares)
+        denominator = _sqrt(mean_of_squares) / (1 - beta2**t) ** 0.5 + eps
+        step_size = -_rate(schedule, state.count) / (1 - beta1**t)
+        return step_size * (mean / denominator), Moments(t, mean, mean_of_squares)
 
     init = lambda params: Moments(0, _zeros(params), _zeros(params))  # noqa: E731
     hyperparameters = {"beta1": beta1, "beta2": beta2, "eps": eps}

@@ -9,7 +9,7 @@ import warnings
 import numpy as np
 import pytest
 
-from gdviz import optimizers, parse_objective, schedules
+from gdviz import engine, optimizers, parse_objective, schedules
 from gdviz.engine import STATUSES, Trajectory, descend
 from gdviz.optimizers import OPTIMIZERS
 from gdviz.problems import LeastSquares, seed_example
@@ -390,6 +390,47 @@ def test_check_every_does_not_change_results(case):
         np.testing.assert_array_equal(run.status, runs[0].status)
         np.testing.assert_array_equal(run.steps, runs[0].steps)
         assert run.message == runs[0].message
+
+
+def test_block_ends_grow_from_check_every_and_end_at_max_steps():
+    ends = list(engine._block_ends(1000, 64, 512))
+    sizes = np.diff([-1, *ends])
+    assert list(sizes[:4]) == [64, 128, 256, 512] and ends[-1] == 1000
+    assert all(size <= 512 for size in sizes)
+    assert list(engine._block_ends(5, 64, 512)) == [5]
+    assert list(engine._block_ends(0, 64, 512)) == [0]
+
+
+def _chunked_and_whole(monkeypatch, optimizer, starts, **options):
+    """The same batched call stepped 3 runs at a time, and all runs at once."""
+    monkeypatch.setattr(engine, "RUN_CHUNK", 3)
+    chunked = descend(BOWL, starts, optimizer, **options)
+    monkeypatch.setattr(engine, "RUN_CHUNK", 10**6)
+    return chunked, descend(BOWL, starts, optimizer, **options)
+
+
+@pytest.mark.parametrize(
+    "rates",
+    [0.05, np.geomspace(0.01, 0.5, 8), schedules.exponential(np.geomspace(0.01, 0.5, 8), 0.99)],
+    ids=["one rate", "a rate per run", "a schedule per run"],
+)
+def test_runs_stepped_in_chunks_equal_runs_stepped_together(monkeypatch, rates):
+    """Many runs step RUN_CHUNK at a time (cache-sized arrays); a per-run learning rate is cut
+    to each chunk. Runs that stop at different steps (0.5 diverges) cross chunk borders."""
+    starts = np.random.default_rng(1).uniform(-3, 3, size=(8, 2))
+    chunked, whole = _chunked_and_whole(monkeypatch, optimizers.momentum(rates), starts)
+    assert len(set(whole.steps.tolist())) > 1  # the runs really stop at different steps
+    for field in ("points", "values", "grad_norms", "learning_rates", "status", "steps"):
+        np.testing.assert_array_equal(getattr(chunked, field), getattr(whole, field))
+
+
+def test_an_unknown_optimizer_with_per_run_rates_steps_all_runs_together(monkeypatch):
+    """engine._chunks can only cut per-run rates of registry optimizers; others still run."""
+    custom = optimizers.gd(np.array([0.01, 0.1, 0.15, 0.3]))._replace(name="custom")
+    starts = np.ones((4, 2))
+    chunked, whole = _chunked_and_whole(monkeypatch, custom, starts, max_steps=50)
+    np.testing.assert_array_equal(chunked.points, whole.points)
+    assert chunked.status[-1] == "diverged"
 
 
 def test_learning_rates_recorded_equal_the_schedule():
