@@ -108,6 +108,7 @@ window = pg.view_window(f, setup, preset)
 minima = preset.minima if preset else ()
 animation = views.descent_charts(f, runs, window, minima, setup.schedule != "constant")
 views.step_inspector(runs, f, setup.optimizer if setup.compare != "optimizers" else "")
-with st.expander("Generated NumPy code (what the engine runs)"):
-    st.code(f.numpy_source, language="python")
+code = st.expander("Generated NumPy code (what the engine runs)", key="code", on_change="rerun")
+if code.open:  # lazy, like the step table: the code highlighter loads only when asked for
+    code.code(f.numpy_source, language="python")
 views.downloads(runs, f, animation)

@@ -72,8 +72,9 @@ def step_inspector(runs, objective, optimizer: str) -> None:
         f"f went from {f_k:.6g} to {f_next:.6g} ({'down' if f_next < f_k else 'UP'}); "
         f"‖∇f‖ = {run.trajectory.grad_norms[k]:.4g}."
     )
-    with st.expander("All steps as a table"):
-        st.dataframe(
+    table = st.expander("All steps as a table", key="steps_table", on_change="rerun")
+    if table.open:  # built only when opened: the table's code stays off the first page load
+        table.dataframe(
             pg.trajectory_table(run.trajectory, objective.gradient), hide_index=True, height=260
         )
 

@@ -2,10 +2,12 @@
 
 Frames move only scatter traces with ``redraw: False`` (smooth, ~33 frames/s in Chromium); the
 background never changes (REFERENCE §4). Frames are plain dicts (``go.Frame`` validation is slow)
-and carry float32 arrays, which Plotly sends as compact base64.
+and carry float32 arrays, encoded once here as plotly.js's compact base64 typed arrays.
 """
 
 from __future__ import annotations
+
+import base64
 
 import numpy as np
 import plotly.graph_objects as go
@@ -114,8 +116,27 @@ def figure(data: list[dict], layout: dict, frame_list: list[dict] | None = None)
     as raw dicts, which ``to_dict``/``to_json`` (and so ``st.plotly_chart``) serialise as they are.
     """
     result = go.Figure(data=data, layout=layout, _validate=False)
-    result._frame_objs = tuple(_RawFrame(frame) for frame in frame_list or ())
+    result._frame_objs = tuple(_RawFrame(_typed(frame)) for frame in frame_list or ())
     return result
+
+
+_TYPED = {"float32": "f4", "float64": "f8", "int32": "i4", "int8": "i1", "uint8": "u1"}
+
+
+def _typed(value):
+    """Frames with their NumPy arrays already in plotly.js's typed-array form (dtype + base64).
+
+    ``to_dict`` (and so every ``st.plotly_chart``) converts arrays to this form itself, but copies
+    each one first: ~30 ms per rerun for a hundred frames, against under 1 ms done here once.
+    """
+    if isinstance(value, np.ndarray) and value.ndim == 1 and str(value.dtype) in _TYPED:
+        data = base64.b64encode(np.ascontiguousarray(value)).decode()
+        return {"dtype": _TYPED[str(value.dtype)], "bdata": data}
+    if isinstance(value, dict):
+        return {key: _typed(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_typed(item) for item in value]
+    return value
 
 
 class _RawFrame:

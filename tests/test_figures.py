@@ -1,0 +1,43 @@
+"""Figure helpers shared by every animated chart (gdviz.figures.animation)."""
+
+from __future__ import annotations
+
+import base64
+import copy
+
+import numpy as np
+from _plotly_utils.utils import convert_to_base64
+
+from gdviz.figures.animation import f32, figure, frame_steps
+
+
+def _frames() -> list[dict]:
+    path = np.array([[0.5, -1.25], [0.25, 3.0e38], [np.nan, 2.0]])
+    return [
+        {
+            "name": str(k),
+            "data": [{"x": f32(path[: k + 1, 0]), "y": f32(path[: k + 1, 1])}, {"text": [f"{k}"]}],
+            "traces": [1, 2],
+        }
+        for k in range(3)
+    ]
+
+
+def test_frames_serialise_as_plotly_would_with_their_arrays_encoded_once():
+    """figure() stores frames as typed arrays (dtype + base64) up front; to_dict, and so
+    st.plotly_chart, must send exactly what plotly's own conversion of the arrays gives."""
+    frames = _frames()
+    expected = copy.deepcopy(frames)
+    convert_to_base64(expected)
+    sent = figure([{"type": "scatter"}], {}, frames).to_dict()["frames"]
+    assert sent == expected
+    last = sent[-1]["data"][0]["y"]
+    decoded = np.frombuffer(base64.b64decode(last["bdata"]), dtype=last["dtype"])
+    np.testing.assert_array_equal(decoded, np.array([-1.25, np.nan, 2.0], dtype=np.float32))
+
+
+def test_frame_steps_end_at_the_last_step_with_an_odd_stride():
+    steps = frame_steps(1000, 120)
+    assert steps[0] == 0 and steps[-1] == 1000 and len(steps) <= 120
+    assert np.diff(steps)[0] % 2 == 1
+    assert list(frame_steps(5, 120)) == [0, 1, 2, 3, 4, 5]
