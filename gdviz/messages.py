@@ -29,6 +29,11 @@ def describe(trajectory: Trajectory, problem=None, optimizer: Optimizer | None =
         return f"Converged: |Δf| < {rules.value_tol:g} after {n} {step_word}."
     if status == "max_steps":
         grad_norm = trajectory.grad_norms[-1]
+        if rules.grad_tol == 0 and rules.value_tol == 0:
+            return (
+                f"Ran all {n} {step_word}: both stopping tolerances are 0, so no convergence "
+                f"rule can stop it. Now ‖∇f‖ = {grad_norm:.3g}."
+            )
         return (
             f"Stopped at the step limit ({n} {step_word}) before converging: "
             f"‖∇f‖ = {grad_norm:.3g}. Allow more steps, or try a larger learning rate."

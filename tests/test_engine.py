@@ -303,11 +303,20 @@ def test_start_at_the_minimum_converges_at_step_zero(name):
 
 
 def test_max_steps_message():
-    run = descend(seed_example(), [0.0, 0.0], optimizers.gd(0.01), max_steps=1000, grad_tol=0)
+    run = descend(seed_example(), [0.0, 0.0], optimizers.gd(0.01), max_steps=1000)
     assert run.status == "max_steps"
     assert run.message == (
         f"Stopped at the step limit (1000 steps) before converging: "
         f"‖∇f‖ = {run.grad_norms[-1]:.3g}. Allow more steps, or try a larger learning rate."
+    )
+
+
+def test_max_steps_with_both_rules_off_says_so_instead_of_advising():
+    run = descend(BOWL, [0.0, 0.0], optimizers.gd(0.1), max_steps=500, grad_tol=0, value_tol=0)
+    assert run.grad_norms[-1] < 1e-12  # long converged, but no rule may say so
+    assert run.message == (
+        "Ran all 500 steps: both stopping tolerances are 0, so no convergence rule can stop it. "
+        f"Now ‖∇f‖ = {run.grad_norms[-1]:.3g}."
     )
 
 
