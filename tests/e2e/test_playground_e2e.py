@@ -120,3 +120,18 @@ def test_clicking_the_plot_moves_the_start(page: Page, app_url: str):
     after_y = float(page.locator('input[aria-label="y₀"]').input_value())
     assert after_x > 1 and after_y > 0.5, (after_x, after_y)  # right and up of the centre
     no_exceptions(page)
+
+
+def test_step_table_and_code_load_only_when_opened(page: Page, app_url: str):
+    """The step table and the generated code are built when their expander opens (their
+    browser code would otherwise slow every first load)."""
+    open_page(page, app_url)
+    main = page.locator('[data-testid="stMain"]')
+    assert main.locator('[data-testid="stDataFrame"]').count() == 0
+    assert main.locator('[data-testid="stCode"]').count() == 0
+    page.get_by_text("All steps as a table").click()
+    expect(main.locator('[data-testid="stDataFrame"]')).to_be_visible(timeout=15_000)
+    page.get_by_text("Generated NumPy code").click()
+    expect(main.locator('[data-testid="stCode"]')).to_contain_text("def", timeout=15_000)
+    no_exceptions(page)
+    screenshot(page, "playground-table-and-code")
