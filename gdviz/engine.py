@@ -219,7 +219,11 @@ def _affine_loop(problem, optimizer, path, rules, rows) -> None:
 
 
 def _vector_loop(problem, optimizer, path, rules, check_every, rows) -> None:
-    """All runs at once on ``(runs, d)`` arrays; stopped runs are held at their last point."""
+    """All runs at once on ``(runs, d)`` arrays; stopped runs are held at their last point.
+
+    On the full data the loop records ‖∇f‖ from the gradient it used, and f too when the problem
+    computes both in one pass (``value_and_gradient``); otherwise ``_check`` evaluates them.
+    """
     params = path.points[0].copy()
     state = optimizer.init(params)
     checked, any_stopped = 0, False
@@ -227,25 +231,28 @@ def _vector_loop(problem, optimizer, path, rules, check_every, rows) -> None:
     first = min(check_every, fits)
     ends = _block_ends(rules.max_steps, first, max(first, min(8 * check_every, fits)))
     check_at = next(ends)
+    fused = rows is None and hasattr(problem, "value_and_gradient")
     with np.errstate(all="ignore"):
         for step in range(rules.max_steps + 1):
-            if rows is None:
-                grad = problem.gradient(params)
-                path.norms[step] = _norm(grad)
-            else:
+            if rows is not None:
                 grad = problem.gradient(params, rows[step % len(rows)])
+            else:
+                if fused:
+                    path.values[step], grad = problem.value_and_gradient(params)
+                else:
+                    grad = problem.gradient(params)
+                path.norms[step] = _norm(grad)
             if step == check_at:
                 check_at = next(ends, None)
-                _check(problem, path, checked, step, rules)
+                _check(problem, path, checked, step, rules, evaluate=not fused)
                 checked, any_stopped = step + 1, bool(np.any(path.stop >= 0))
                 if np.all(path.stop >= 0):
                     break
             updates, state = optimizer.update(grad, state)
-            params = params + updates
+            params = np.add(params, updates, out=path.points[step + 1])
             if any_stopped:
                 stopped = path.stop >= 0
                 params[stopped] = path.points[path.stop[stopped], stopped]
-            path.points[step + 1] = params
 
 
 def _scalar_loop(problem, optimizer, path, rules, check_every) -> None:
@@ -304,10 +311,13 @@ def _batches(problem, batch_size: int | None, max_steps: int, seed: int) -> np.n
     return batch_rows(problem.n_samples, int(batch_size), max(max_steps, 1), seed)
 
 
-def _check(problem, path: _Path, first: int, last: int, rules: StopRules) -> None:
-    """Evaluate steps ``first..last`` and apply the stop rules to the runs still going."""
+def _check(problem, path: _Path, first: int, last: int, rules: StopRules, evaluate=True) -> None:
+    """Evaluate steps ``first..last`` (unless the loop did) and apply the stop rules to the runs
+    still going."""
     block = path.points[first : last + 1]
-    values = path.values[first : last + 1] = problem.value(block)
+    if evaluate:
+        path.values[first : last + 1] = problem.value(block)
+    values = path.values[first : last + 1]
     if not path.exact_norms:  # batch gradients (or none) were used: compute the full ones
         path.norms[first : last + 1] = _norm(problem.gradient(block))
     norms = path.norms[first : last + 1]

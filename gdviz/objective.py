@@ -3,7 +3,8 @@
 :func:`compile_objective` takes trees that :mod:`gdviz.parser` built and checked, so every node
 is ours: that is what makes ``lambdify`` (which runs ``exec`` on the code it prints) safe here.
 Each list of expressions is compiled twice, on Python's ``math`` for one point (the engine's
-single-run fast path, a few µs a call) and on NumPy for batches of points. Evaluation never
+single-run fast path, a few µs a call) and on NumPy for batches of points; f and ∇f together
+(their shared subexpressions once) on NumPy only, for the engine's many runs. Evaluation never
 raises or warns on overflow or a domain error: the numbers become inf or nan. The same trees give
 the LaTeX and the NumPy source the app shows, so the page shows what the code runs.
 """
@@ -24,7 +25,7 @@ from gdviz.allowlist import UNDEFINED, ParseError
 class _Compiled(NamedTuple):
     """Expressions compiled twice: Python's math for one point (fast), NumPy for batches."""
 
-    scalar: Callable[..., list]
+    scalar: Callable[..., list] | None
     array: Callable[..., list]
     size: int
 
@@ -44,6 +45,7 @@ class Objective:
     _value: _Compiled = field(repr=False, compare=False)
     _gradient: _Compiled = field(repr=False, compare=False)
     _hessian: _Compiled = field(repr=False, compare=False)
+    _value_gradient: _Compiled = field(repr=False, compare=False)
 
     @property
     def dimension(self) -> int:
@@ -56,6 +58,17 @@ class Objective:
     def gradient(self, points: object) -> np.ndarray:
         """∇f at points of shape (..., d), as float64 of shape (..., d)."""
         return _evaluate(self._gradient, points, self.dimension, (self.dimension,))
+
+    def value_and_gradient(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """f (n,) and ∇f (n, d) at points (n, d) in one pass: the subexpressions they share are
+        computed once (the engine's many-runs loop)."""
+        n, d = points.shape
+        with np.errstate(all="ignore"):
+            value, *gradient = self._value_gradient.array(*(points[:, i] for i in range(d)))
+            grads = np.empty((n, d))
+            for index, column in enumerate(gradient):
+                grads[:, index] = column  # constants broadcast
+            return np.broadcast_to(value, (n,)), grads
 
     def hessian(self, point: object) -> np.ndarray:
         """The Hessian at a point (d,) as (d, d); a batch (..., d) gives (..., d, d)."""
@@ -90,6 +103,7 @@ def compile_objective(
         _value=_compile([expr], symbols),
         _gradient=_compile(gradient, symbols),
         _hessian=_compile(hessian, symbols),
+        _value_gradient=_compile([expr, *gradient], symbols, scalar=False),
     )
 
 
@@ -103,14 +117,15 @@ def _printable(expr: sp.Expr) -> sp.Expr:
     return expr
 
 
-def _compile(exprs: list[sp.Expr], symbols: tuple[sp.Symbol, ...]) -> _Compiled:
+def _compile(exprs: list[sp.Expr], symbols: tuple[sp.Symbol, ...], scalar=True) -> _Compiled:
+    """Compile for NumPy, and for Python's math too unless ``scalar`` is False."""
     exprs = [sp.Float(e) if e.is_Integer else _printable(e) for e in exprs]  # 2.0, never int 2
     shared = sp.cse(exprs)  # common subexpressions, found once for both printers
 
     def compile_for(modules: str) -> Callable[..., list]:
         return sp.lambdify(symbols, exprs, modules, cse=lambda _: shared, docstring_limit=0)
 
-    return _Compiled(compile_for("math"), compile_for("numpy"), len(exprs))
+    return _Compiled(compile_for("math") if scalar else None, compile_for("numpy"), len(exprs))
 
 
 def _evaluate(compiled: _Compiled, points: object, dimension: int, trailing: tuple) -> np.ndarray:

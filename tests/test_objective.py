@@ -127,6 +127,18 @@ def test_constants_broadcast():
     )
 
 
+@pytest.mark.parametrize("text", ["(1-x)^2 + 100(y - x^2)^2", "x + y^2", "2x", "log(x) + y"])
+def test_value_and_gradient_in_one_pass_equal_the_separate_ones(text):
+    """The engine's many-runs loop evaluates f and ∇f together (shared subexpressions);
+    constants broadcast and points outside the domain give NaN, as in value/gradient."""
+    objective = parse_objective(text)
+    points = np.random.default_rng(3).normal(size=(50, objective.dimension))
+    value, gradient = objective.value_and_gradient(points)
+    assert value.shape == (50,) and gradient.shape == (50, objective.dimension)
+    np.testing.assert_allclose(value, objective.value(points), rtol=1e-14)
+    np.testing.assert_allclose(gradient, objective.gradient(points), rtol=1e-14)
+
+
 def test_one_point_and_batch_agree():
     objective = parse_objective("sin(x)*cos(y) + exp(x) sqrt(abs(y))")
     points = np.random.default_rng(2).normal(size=(10, 2))
