@@ -44,8 +44,10 @@ def f32(values) -> np.ndarray:
     return np.where(fits, array, np.nan).astype(np.float32)
 
 
-def playback_menus(steps: np.ndarray) -> dict:
-    """Layout entries for the Play/Pause buttons and the step slider (frame names = steps)."""
+def playback_menus(steps: np.ndarray, gap: int = 60) -> dict:
+    """Layout entries for the Play/Pause buttons and the step slider (frame names = steps),
+    ``gap`` pixels below the plot area: clear of the x-axis title however tall the legend makes
+    the plot (a paper-relative offset would shrink with it)."""
     play = {
         "frame": {"duration": FRAME_MS, "redraw": False},
         "transition": {"duration": 0},
@@ -73,10 +75,10 @@ def playback_menus(steps: np.ndarray) -> dict:
                 "direction": "left",
                 "buttons": buttons,
                 "x": 0.0,
-                "y": -0.13,
+                "y": 0,
                 "xanchor": "left",
                 "yanchor": "top",
-                "pad": {"t": 0, "r": 8},
+                "pad": {"t": gap, "r": 8},
                 "showactive": False,
                 "bgcolor": "#F3F5FA",
                 "bordercolor": "#C9CFDD",
@@ -89,9 +91,9 @@ def playback_menus(steps: np.ndarray) -> dict:
                 "steps": slider_steps,
                 "x": 0.2,
                 "len": 0.8,
-                "y": -0.13,
+                "y": 0,
                 "yanchor": "top",
-                "pad": {"t": 0, "b": 0},
+                "pad": {"t": gap, "b": 0},
                 "currentvalue": {"visible": False},
                 "tickcolor": "rgba(0,0,0,0)",
                 "transition": {"duration": 0},

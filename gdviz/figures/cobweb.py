@@ -65,7 +65,6 @@ def intuition_figure(
     for index, patch in zip(MOVING, at_step(n), strict=True):
         traces[index].update(patch)
     menus = playback_menus(steps)
-    menus["updatemenus"][0]["y"] = menus["sliders"][0]["y"] = -0.22  # below the axis titles
     axes = {
         "xaxis": {**AXIS, "domain": [0, 0.47], "range": box, "title": {"text": "x"}},
         "yaxis": {**AXIS, "range": [-0.06 * top, 1.12 * top], "title": {"text": "f(x)"}},

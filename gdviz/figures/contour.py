@@ -26,6 +26,7 @@ from gdviz.figures.animation import (
 )
 
 ARROW_FRACTION = 0.09  # arrow length as a fraction of the window's diagonal
+LEGEND_ROW = 18  # pixels one legend entry adds above the plot
 
 
 @dataclass(frozen=True)
@@ -242,6 +243,9 @@ def descent_figure(
     for index, patch in zip(moving, traces_at(int(steps[-1])), strict=True):
         traces[index].update(patch)  # show the final state before Play is pressed
     layout = background.layout | playback_menus(steps)
+    layout["height"] += LEGEND_ROW * (
+        len(runs) - 1
+    )  # a legend row per run: the plot keeps its size
     return figure(traces, layout, frames(steps, traces_at, moving))
 
 
