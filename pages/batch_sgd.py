@@ -131,11 +131,11 @@ for note in comparison.notes:
 for column, run in zip(st.columns(3), comparison.runs, strict=True):
     with column:
         views.status_banner(run.history, run.variant.label)
-st.plotly_chart(animation, key=P + "animation", config=common.CHART_CONFIG)
+st.plotly_chart(animation, key=P + "animation", config=common.CHART_CONFIG, theme=None)
 st.caption(text.figure_caption(comparison, dataset))
 st.info(text.batch_story(comparison, setup), icon=":material/school:")
 st.subheader("A fair comparison: loss against steps and against data seen")
-st.plotly_chart(losses, key=P + "losses", config=common.CHART_CONFIG)
+st.plotly_chart(losses, key=P + "losses", config=common.CHART_CONFIG, theme=None)
 st.caption(text.LOSS_CAPTION)
 st.dataframe(data_runs.summary_table(comparison), hide_index=True, key=P + "table")
 st.download_button("Download the trajectories (CSV)", key=P + "download_csv",

@@ -64,7 +64,7 @@ if section == "intuition":
     run, regime, sentence = lab_runs.parabola(setup.curvature, setup.rate_1d, setup.start_1d)
     st.markdown(sentence)
     chart = cobweb.intuition_figure(run, setup.curvature, setup.rate_1d)
-    st.plotly_chart(chart, key=P + "intuition_chart", config=CONFIG)
+    st.plotly_chart(chart, key=P + "intuition_chart", config=CONFIG, theme=None)
     st.caption(TEXT["cobweb"])
     st.stop()
 with st.sidebar:
@@ -120,19 +120,19 @@ if section == "side":
         with columns[i % len(columns)]:
             st.markdown("" if setup.overlay else run.heading)
             chart = figures.paths_figure(f, window, minima, group, background, not setup.overlay)
-            st.plotly_chart(chart, key=f"{P}side_chart_{i}", config=CONFIG)
+            st.plotly_chart(chart, key=f"{P}side_chart_{i}", config=CONFIG, theme=None)
     chart = figures.losses_figure(paths, info.f_star)
-    st.plotly_chart(chart, key=P + "side_losses", config=CONFIG)
+    st.plotly_chart(chart, key=P + "side_losses", config=CONFIG, theme=None)
 elif section == "sweep":
     result = compute(lab_sweep.sweep, key)
     st.markdown(result.yours.heading)
-    st.plotly_chart(sweep_figure(result), key=P + "sweep_chart", config=CONFIG)
+    st.plotly_chart(sweep_figure(result), key=P + "sweep_chart", config=CONFIG, theme=None)
     st.caption(TEXT["sweep"].format(count=len(result.rates), steps=setup.max_steps))
 elif section == "schedules":
     runs = compute(lab_runs.schedule_runs, key)
     st.markdown(lab_runs.verdict_table(runs, "Schedule"))
     chart = figures.schedules_figure(runs, info.f_star)
-    st.plotly_chart(chart, key=P + "schedules_chart", config=CONFIG)
+    st.plotly_chart(chart, key=P + "schedules_chart", config=CONFIG, theme=None)
     st.caption(TEXT["schedules"])
 elif f.dimension != 2:
     st.info(TEXT["basins_1d"])
@@ -145,5 +145,5 @@ else:
     for old in list(store)[:-12]:
         del store[old]
     chart = basin_figures.basin_figure(store[key], (setup.start_x, setup.start_y))
-    st.plotly_chart(chart, key=P + "basin_chart", config=CONFIG)
+    st.plotly_chart(chart, key=P + "basin_chart", config=CONFIG, theme=None)
     st.caption(TEXT["basins"].format(steps=setup.basin_steps))

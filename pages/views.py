@@ -118,6 +118,7 @@ def descent_charts(f, runs, window, minima, show_learning_rate: bool):
                     surface_figure(sample(f.value, window, 120), runs),
                     key="surface",
                     config=CHART_CONFIG,
+                    theme=None,
                 )
                 st.caption("Drag to turn the surface. The path is lifted just above it.")
             else:
@@ -127,6 +128,7 @@ def descent_charts(f, runs, window, minima, show_learning_rate: bool):
                     on_select="rerun",
                     selection_mode="points",
                     config=CHART_CONFIG,
+                    theme=None,
                 )
                 st.caption(
                     "Colour: f from low (dark blue) to high (cream). Arrow: −∇f, the steepest "
@@ -136,7 +138,7 @@ def descent_charts(f, runs, window, minima, show_learning_rate: bool):
             animation = curve_figure(
                 f.value, f.gradient, window, runs, minima=[m[0] for m in minima]
             )
-            st.plotly_chart(animation, key="curve", config=CHART_CONFIG)
+            st.plotly_chart(animation, key="curve", config=CHART_CONFIG, theme=None)
             st.caption(
                 "The line through the current point is the tangent: its slope f′(x) sets "
                 "the step x ← x − α f′(x). ▶ Play to watch."
@@ -146,5 +148,6 @@ def descent_charts(f, runs, window, minima, show_learning_rate: bool):
             metrics_figure(runs, show_learning_rate),
             key="metrics",
             config=CHART_CONFIG,
+            theme=None,
         )
     return animation

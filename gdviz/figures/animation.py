@@ -112,13 +112,23 @@ def frames(steps: np.ndarray, traces_at, trace_indices: list[int]) -> list[dict]
     ]
 
 
+# The app's look, set in every figure: the pages draw charts with ``theme=None``, since
+# Streamlit's theme is re-applied in the browser on every redraw (~50 ms per α change).
+_FONT = {"family": '"Source Sans", "Source Sans Pro", sans-serif', "color": "#31333F"}
+STYLE = {
+    "font": _FONT,
+    "hoverlabel": {"bgcolor": "#FFFFFF", "bordercolor": "#C9CFDD", "font": _FONT},
+    "paper_bgcolor": "rgba(0,0,0,0)",
+}
+
+
 def figure(data: list[dict], layout: dict, frame_list: list[dict] | None = None) -> go.Figure:
-    """Wrap plain trace/layout/frame dicts without Plotly's validation.
+    """Wrap plain trace/layout/frame dicts without Plotly's validation, in the app's ``STYLE``.
 
     Validating a hundred frames costs ~150 ms per rerun (plotly.py #1052); frames are attached
     as raw dicts, which ``to_dict``/``to_json`` (and so ``st.plotly_chart``) serialise as they are.
     """
-    result = go.Figure(data=data, layout=layout, _validate=False)
+    result = go.Figure(data=data, layout=STYLE | layout, _validate=False)
     result._frame_objs = tuple(_RawFrame(_typed(frame)) for frame in frame_list or ())
     return result
 
