@@ -10,13 +10,11 @@ gradient descent $\Delta_k = -\alpha_k \nabla J(\theta_k)$. A run stops at the f
 * ``max_steps``: $k =$ ``max_steps``.
 
 A tolerance of 0 switches its rule off. The rules are checked on whole blocks of steps at once
-(vectorised; the first block is ``check_every`` steps, later ones grow up to 8 times that, and
-blocks of many runs stay under ``BLOCK_POINTS`` points), then the run is cut back to the first
-step that met one: the result is exactly that of checking after every step, at a fraction of
-the cost.
+(vectorised), then the run is cut back to the first step that met one: the result is exactly
+that of checking after every step, at a fraction of the cost.
 
-Many runs step together on ``(runs, d)`` arrays, ``RUN_CHUNK`` runs at a time so that every
-array of a step stays in the CPU cache; a single run steps on Python floats, and a single
+Many runs step together on ``(runs, d)`` arrays, in cache-sized chunks of runs (block and chunk
+sizes: :mod:`gdviz.chunking`); a single run steps on Python floats, and a single
 least-squares run of gd, momentum or Nesterov (batch, SGD or mini-batch) is composed as a scan
 of affine maps (:mod:`gdviz.linear_scan`): 2,000,000 SGD steps in about a second.
 """
@@ -28,14 +26,12 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from gdviz import linear_scan
+from gdviz import chunking, linear_scan
 from gdviz.messages import describe
-from gdviz.optimizers import OPTIMIZERS, Optimizer
+from gdviz.optimizers import Optimizer
 from gdviz.problems import batch_rows
 
 STATUSES = ("converged_gradient", "converged_value", "max_steps", "diverged")
-RUN_CHUNK = 8192  # runs stepped together: 8192 × 2 float64 = 128 KiB per array, cache-sized
-BLOCK_POINTS = 2**16  # many runs: blocks of at most this many points (steps × runs), cache-sized
 
 
 @dataclass(frozen=True)
@@ -134,7 +130,7 @@ def descend(
     elif floats and np.ndim(optimizer.learning_rate(0)) == 0:  # one run, one learning rate
         _scalar_loop(problem, optimizer, path, rules, check_every)
     else:
-        for runs_slice, chunk_optimizer in _chunks(optimizer, runs):
+        for runs_slice, chunk_optimizer in chunking.run_chunks(optimizer, runs):
             _vector_loop(problem, chunk_optimizer, path.part(runs_slice), rules, check_every, rows)
     return _result(problem, optimizer, path, rules, single=start.ndim == 1)
 
@@ -161,43 +157,6 @@ class _Path:
             self.status[runs],
             self.exact_norms,
         )
-
-
-def _chunks(optimizer: Optimizer, runs: int):
-    """``(slice of runs, optimizer for them)`` pairs of at most ``RUN_CHUNK`` runs.
-
-    Runs are independent, so stepping them a chunk at a time gives the same numbers. A per-run
-    learning rate ``(runs,)`` is cut to the chunk by rebuilding a registry optimizer; any other
-    optimizer with per-run rates steps all runs at once.
-    """
-    per_run = np.ndim(optimizer.learning_rate(0)) > 0
-    if runs <= RUN_CHUNK or (per_run and optimizer.name not in OPTIMIZERS):
-        yield slice(None), optimizer
-        return
-    for first in range(0, runs, RUN_CHUNK):
-        chunk = slice(first, first + RUN_CHUNK)
-        if not per_run:
-            yield chunk, optimizer
-            continue
-        rates = _sliced(optimizer.learning_rate, chunk)
-        yield chunk, OPTIMIZERS[optimizer.name].make(rates, **optimizer.hyperparameters)
-
-
-def _sliced(schedule, runs: slice):
-    """A per-run schedule restricted to some runs (its last axis is the run axis)."""
-    return lambda step: schedule(step)[..., runs]
-
-
-def _block_ends(max_steps: int, check_every: int, largest: int):
-    """The steps after which the stop rules run: a first block of ``check_every`` steps, then
-    each block twice the last up to ``largest`` steps (short runs stop soon, long runs check
-    rarely), and always ``max_steps``."""
-    end, size = -1, check_every
-    while end + size < max_steps:
-        end += size
-        yield end
-        size = min(2 * size, largest)
-    yield max_steps
 
 
 def _affine_loop(problem, optimizer, path, rules, rows) -> None:
@@ -227,9 +186,7 @@ def _vector_loop(problem, optimizer, path, rules, check_every, rows) -> None:
     params = path.points[0].copy()
     state = optimizer.init(params)
     checked, any_stopped = 0, False
-    fits = max(1, BLOCK_POINTS // len(params))  # steps of a block that stays in the cache
-    first = min(check_every, fits)
-    ends = _block_ends(rules.max_steps, first, max(first, min(8 * check_every, fits)))
+    ends = chunking.block_ends(rules.max_steps, check_every, runs=len(params))
     check_at = next(ends)
     fused = rows is None and hasattr(problem, "value_and_gradient")
     with np.errstate(all="ignore"):
@@ -267,7 +224,7 @@ def _scalar_loop(problem, optimizer, path, rules, check_every) -> None:
     states = [optimizer.init(value) for value in params]
     undefined = (math.nan,) * len(params)
     first, points, grads = 0, [], []
-    ends = _block_ends(rules.max_steps, check_every, 8 * check_every)
+    ends = chunking.block_ends(rules.max_steps, check_every)
     check_at = next(ends)
     for step in range(rules.max_steps + 1):
         try:

@@ -100,6 +100,11 @@ def downloads(runs, objective, figure) -> None:
     )
 
 
+def chart(figure, key: str, **options):
+    """A Plotly chart in the app's style (set in the figure itself: ``theme=None``)."""
+    return st.plotly_chart(figure, key=key, config=CHART_CONFIG, theme=None, **options)
+
+
 def descent_charts(f, runs, window, minima, show_learning_rate: bool):
     """The animated contour (or 1-D curve, or 3-D surface) beside f, ‖∇f‖ and α per step.
 
@@ -114,22 +119,10 @@ def descent_charts(f, runs, window, minima, show_learning_rate: bool):
                 key="view", label_visibility="collapsed",
             )  # fmt: skip
             if view == "3-D surface":
-                st.plotly_chart(
-                    surface_figure(sample(f.value, window, 120), runs),
-                    key="surface",
-                    config=CHART_CONFIG,
-                    theme=None,
-                )
+                chart(surface_figure(sample(f.value, window, 120), runs), "surface")
                 st.caption("Drag to turn the surface. The path is lifted just above it.")
             else:
-                st.plotly_chart(
-                    animation,
-                    key="contour",
-                    on_select="rerun",
-                    selection_mode="points",
-                    config=CHART_CONFIG,
-                    theme=None,
-                )
+                chart(animation, "contour", on_select="rerun", selection_mode="points")
                 st.caption(
                     "Colour: f from low (dark blue) to high (cream). Arrow: −∇f, the steepest "
                     "way down. Click anywhere to start from there; ▶ Play to watch."
@@ -138,16 +131,11 @@ def descent_charts(f, runs, window, minima, show_learning_rate: bool):
             animation = curve_figure(
                 f.value, f.gradient, window, runs, minima=[m[0] for m in minima]
             )
-            st.plotly_chart(animation, key="curve", config=CHART_CONFIG, theme=None)
+            chart(animation, "curve")
             st.caption(
                 "The line through the current point is the tangent: its slope f′(x) sets "
                 "the step x ← x − α f′(x). ▶ Play to watch."
             )
     with metrics_col:
-        st.plotly_chart(
-            metrics_figure(runs, show_learning_rate),
-            key="metrics",
-            config=CHART_CONFIG,
-            theme=None,
-        )
+        chart(metrics_figure(runs, show_learning_rate), "metrics")
     return animation

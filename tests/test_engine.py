@@ -9,7 +9,7 @@ import warnings
 import numpy as np
 import pytest
 
-from gdviz import engine, optimizers, parse_objective, schedules
+from gdviz import chunking, optimizers, parse_objective, schedules
 from gdviz.engine import STATUSES, Trajectory, descend
 from gdviz.optimizers import OPTIMIZERS
 from gdviz.problems import LeastSquares, seed_example
@@ -402,19 +402,21 @@ def test_check_every_does_not_change_results(case):
 
 
 def test_block_ends_grow_from_check_every_and_end_at_max_steps():
-    ends = list(engine._block_ends(1000, 64, 512))
+    ends = list(chunking.block_ends(1000, 64))
     sizes = np.diff([-1, *ends])
     assert list(sizes[:4]) == [64, 128, 256, 512] and ends[-1] == 1000
     assert all(size <= 512 for size in sizes)
-    assert list(engine._block_ends(5, 64, 512)) == [5]
-    assert list(engine._block_ends(0, 64, 512)) == [0]
+    assert list(chunking.block_ends(5, 64)) == [5]
+    assert list(chunking.block_ends(0, 64)) == [0]
+    many = np.diff([-1, *chunking.block_ends(100, 64, runs=8192)])  # 8 steps × 8192 runs
+    assert many.max() * 8192 <= chunking.BLOCK_POINTS and sum(many) == 101
 
 
 def _chunked_and_whole(monkeypatch, optimizer, starts, **options):
     """The same batched call stepped 3 runs at a time, and all runs at once."""
-    monkeypatch.setattr(engine, "RUN_CHUNK", 3)
+    monkeypatch.setattr(chunking, "RUN_CHUNK", 3)
     chunked = descend(BOWL, starts, optimizer, **options)
-    monkeypatch.setattr(engine, "RUN_CHUNK", 10**6)
+    monkeypatch.setattr(chunking, "RUN_CHUNK", 10**6)
     return chunked, descend(BOWL, starts, optimizer, **options)
 
 
@@ -434,7 +436,7 @@ def test_runs_stepped_in_chunks_equal_runs_stepped_together(monkeypatch, rates):
 
 
 def test_an_unknown_optimizer_with_per_run_rates_steps_all_runs_together(monkeypatch):
-    """engine._chunks can only cut per-run rates of registry optimizers; others still run."""
+    """chunking.run_chunks can only cut per-run rates of registry optimizers; others still run."""
     custom = optimizers.gd(np.array([0.01, 0.1, 0.15, 0.3]))._replace(name="custom")
     starts = np.ones((4, 2))
     chunked, whole = _chunked_and_whole(monkeypatch, custom, starts, max_steps=50)
