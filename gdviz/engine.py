@@ -198,7 +198,7 @@ def _vector_loop(problem, optimizer, path, rules, check_every, rows) -> None:
                     path.values[step], grad = problem.value_and_gradient(params)
                 else:
                     grad = problem.gradient(params)
-                path.norms[step] = _norm(grad)
+                _norm(grad, out=path.norms[step])
             if step == check_at:
                 check_at = next(ends, None)
                 _check(problem, path, checked, step, rules, evaluate=not fused)
@@ -301,9 +301,9 @@ def _check(problem, path: _Path, first: int, last: int, rules: StopRules, evalua
         status[earlier] = name
 
 
-def _norm(vectors: np.ndarray) -> np.ndarray:
+def _norm(vectors: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """‖v‖ over the last axis."""
-    return np.sqrt(_per_point(np.add, vectors * vectors))
+    return np.sqrt(_per_point(np.add, vectors * vectors), out=out)
 
 
 def _per_point(ufunc, array: np.ndarray) -> np.ndarray:
@@ -337,8 +337,8 @@ def _result(problem, optimizer, path: _Path, rules: StopRules, single: bool) -> 
     trajectory = Trajectory(*arrays, status, stop.copy(), "", rules, (problem, optimizer))
     if single:
         return trajectory.run(0)
-    counts = {name: int(np.sum(trajectory.status == name)) for name in STATUSES}
+    counts = dict(zip(*np.unique(status, return_counts=True), strict=True))
     summary = ", ".join(
-        f"{count} {name.replace('_', ' ')}" for name, count in counts.items() if count
+        f"{counts[name]} {name.replace('_', ' ')}" for name in STATUSES if name in counts
     )
     return replace(trajectory, message=f"{len(stop)} runs: {summary}.")

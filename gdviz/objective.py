@@ -68,7 +68,7 @@ class Objective:
             grads = np.empty((n, d))
             for index, column in enumerate(gradient):
                 grads[:, index] = column  # constants broadcast
-            return np.broadcast_to(value, (n,)), grads
+            return value if np.shape(value) == (n,) else np.full(n, value), grads
 
     def hessian(self, point: object) -> np.ndarray:
         """The Hessian at a point (d,) as (d, d); a batch (..., d) gives (..., d, d)."""
