@@ -115,7 +115,18 @@ def frames(steps: np.ndarray, traces_at, trace_indices: list[int]) -> list[dict]
 # The app's look, set in every figure: the pages draw charts with ``theme=None``, since
 # Streamlit's theme is re-applied in the browser on every redraw (~50 ms per α change).
 _FONT = {"family": '"Source Sans", "Source Sans Pro", sans-serif', "color": "#31333F"}
+_AXIS = {  # every axis of every figure, unless the figure says otherwise
+    "showgrid": True,
+    "gridcolor": "#E6E9F0",
+    "zeroline": False,
+    "linecolor": "#9AA3B5",
+    "automargin": True,
+    "ticks": "outside",  # invisible ticks: a little room between the labels and the plot
+    "ticklen": 4,
+    "tickcolor": "rgba(0,0,0,0)",
+}
 STYLE = {
+    "template": {"layout": {"xaxis": _AXIS, "yaxis": _AXIS}},  # instead of plotly.py's default
     "font": _FONT,
     "hoverlabel": {"bgcolor": "#FFFFFF", "bordercolor": "#C9CFDD", "font": _FONT},
     "paper_bgcolor": "rgba(0,0,0,0)",

@@ -12,7 +12,6 @@ from gdviz.figures.animation import f32, figure
 from gdviz.figures.contour import RunView, sample_like
 
 MAX_LINE_POINTS = 1500
-_AXIS = {"showgrid": True, "gridcolor": "#E6E9F0", "zeroline": False, "linecolor": "#9AA3B5"}
 
 
 def thin(n: int, most: int = MAX_LINE_POINTS) -> np.ndarray:
@@ -34,7 +33,6 @@ def metrics_figure(
     gap, count = 0.08, len(panels)
     span = (1 - gap * (count - 1)) / count
     layout = {
-        "template": {"data": {}, "layout": {}},
         "height": height,
         "margin": {"l": 70, "r": 10, "t": 30, "b": 40},
         "showlegend": False,
@@ -48,14 +46,12 @@ def metrics_figure(
         series = [np.asarray(getattr(run.trajectory, attribute), dtype=float) for run in runs]
         positive = all(np.all(s[np.isfinite(s)] > 0) for s in series if s.size)
         layout[f"yaxis{suffix}"] = {
-            **_AXIS,
             "domain": [max(0.0, top - span), min(1.0, top)],
             "title": {"text": title},
             "type": "log" if positive and attribute != "learning_rates" else "linear",
             "exponentformat": "power",
         }
         layout[f"xaxis{suffix}"] = {
-            **_AXIS,
             "anchor": f"y{suffix}",
             "matches": "x" if p else None,
             "showticklabels": p == count - 1,
@@ -128,7 +124,6 @@ def surface_figure(field: Field, runs: Sequence[RunView], height: int = 560) -> 
         )
     w = field.window
     layout = {
-        "template": {"data": {}, "layout": {}},
         "height": height,
         "margin": {"l": 0, "r": 0, "t": 10, "b": 0},
         "showlegend": False,

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from gdviz.engine import Trajectory
 from gdviz.figures.animation import PALETTE, f32, figure, frames, playback_menus
-from gdviz.figures.lab import AXIS, LEGEND, layout
+from gdviz.figures.lab import LEGEND, layout
 
 CURVE_COLOUR, DIAGONAL_COLOUR = "#26468C", "#9AA3B5"
 RIGHT = {"xaxis": "x2", "yaxis": "y2"}  # the cobweb panel
@@ -66,11 +66,11 @@ def intuition_figure(
         traces[index].update(patch)
     menus = playback_menus(steps)
     axes = {
-        "xaxis": {**AXIS, "domain": [0, 0.47], "range": box, "title": {"text": "x"}},
-        "yaxis": {**AXIS, "range": [-0.06 * top, 1.12 * top], "title": {"text": "f(x)"}},
-        "xaxis2": {**AXIS, "domain": [0.55, 1], "range": box, "anchor": "y2",
+        "xaxis": {"domain": [0, 0.47], "range": box, "title": {"text": "x"}},
+        "yaxis": {"range": [-0.06 * top, 1.12 * top], "title": {"text": "f(x)"}},
+        "xaxis2": {"domain": [0.55, 1], "range": box, "anchor": "y2",
                    "title": {"text": "xₖ"}},
-        "yaxis2": {**AXIS, "range": box, "anchor": "x2", "title": {"text": "xₖ₊₁"},
+        "yaxis2": {"range": box, "anchor": "x2", "title": {"text": "xₖ₊₁"},
                    "scaleanchor": "x2"},
     }  # fmt: skip
     spec = layout(height, 40, 110, left=55, legend=LEGEND | {"y": 1.04}, hovermode=False,

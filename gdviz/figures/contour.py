@@ -51,7 +51,6 @@ def base_layout(field: Field, height: int, axis_titles: tuple[str, str] = ("x", 
     if 0.4 <= aspect <= 2.5:
         yaxis.update(scaleanchor="x", scaleratio=1, constrain="domain")
     return {
-        "template": {"data": {}, "layout": {}},
         "height": int(np.clip(130 + 520 * aspect, 420, height)),
         "margin": {"l": 50, "r": 10, "t": 30, "b": 100},
         "xaxis": {

@@ -105,20 +105,15 @@ def curve_figure(
     for index, patch in zip(moving, traces_at(int(steps[-1])), strict=True):
         traces[index].update(patch)
     layout = {
-        "template": {"data": {}, "layout": {}},
         "height": height,
         "margin": {"l": 50, "r": 10, "t": 30, "b": 100},
         "xaxis": {
             "range": [window.x_min, window.x_max],
             "title": {"text": "x"},
-            "gridcolor": "#E6E9F0",
-            "zeroline": False,
         },
         "yaxis": {
             "range": [window.y_min, window.y_max],
             "title": {"text": "f(x)"},
-            "gridcolor": "#E6E9F0",
-            "zeroline": False,
         },
         "plot_bgcolor": "#FFFFFF",
         "legend": {"orientation": "h", "x": 0, "y": 1.01, "yanchor": "bottom"},

@@ -23,7 +23,6 @@ from gdviz.figures.contour import Backdrop, RunView, backdrop, descent_figure
 
 MAX_SCATTER = 2_000
 SPLIT = (0.47, 0.56)  # the contour ends and the scatter starts at these fractions of the width
-_AXIS = {"showgrid": True, "gridcolor": "#E6E9F0", "zeroline": False, "linecolor": "#9AA3B5"}
 
 
 def theta_window(solution: np.ndarray, start: np.ndarray) -> Window:
@@ -61,14 +60,12 @@ def comparison_figure(
     y_low, y_high = np.quantile(dataset.y, [0.0, 1.0]) if dataset.size else (0.0, 1.0)
     y_pad = 0.08 * (y_high - y_low or 1.0)
     layout["xaxis2"] = {
-        **_AXIS,
         "domain": [SPLIT[1], 1.0],
         "anchor": "y2",
         "range": [xs[0] - pad, xs[1] + pad],
         "title": {"text": dataset.x_name},
     }
     layout["yaxis2"] = {
-        **_AXIS,
         "anchor": "x2",
         "range": [y_low - y_pad, y_high + y_pad],
         "title": {"text": dataset.y_name},
@@ -196,26 +193,22 @@ def loss_figure(comparison: Comparison, height: int = 360) -> go.Figure:
             },
         ]
     layout = {
-        "template": {"data": {}, "layout": {}},
         "height": height,
         "margin": {"l": 70, "r": 20, "t": 40, "b": 50},
         "plot_bgcolor": "#FFFFFF",
         "hovermode": "closest",
         "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
         "xaxis": {
-            **_AXIS,
             "domain": [0, 0.47],
             "type": "log",
             "title": {"text": "step k (log scale); a batch step costs m SGD steps"},
         },
         "xaxis2": {
-            **_AXIS,
             "domain": [0.56, 1],
             "anchor": "y",
             "title": {"text": "epochs = samples processed / m (equal cost)"},
         },
         "yaxis": {
-            **_AXIS,
             "type": "log",
             "exponentformat": "power",
             "title": {"text": "J(θ) − J(θ*)"},

@@ -22,7 +22,6 @@ from gdviz.figures.curve import curve_figure
 from gdviz.lab import lowest
 from gdviz.lab_runs import LabRun
 
-AXIS = {"showgrid": True, "gridcolor": "#E6E9F0", "zeroline": False, "linecolor": "#9AA3B5"}
 LEGEND = {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom", "font": {"size": 12}}
 RATE_COLOURS = ("#2E86AB", "#3D9970", "#B58B00", "#F46036", "#D7263D", "#6A0F49")  # cool → hot
 SCHEDULE_COLOURS = ("#1B1B1E", "#2E86AB", "#3D9970", "#F46036", "#7B2CBF")
@@ -31,7 +30,6 @@ SCHEDULE_COLOURS = ("#1B1B1E", "#2E86AB", "#3D9970", "#F46036", "#7B2CBF")
 def layout(height: int, top: int, bottom: int, left: int = 70, **entries) -> dict:
     """A white, template-free layout with the lab's legend above the plot."""
     return {
-        "template": {"data": {}, "layout": {}},
         "plot_bgcolor": "#FFFFFF",
         "height": height,
         "margin": {"l": left, "r": 10, "t": top, "b": bottom},
@@ -42,7 +40,7 @@ def layout(height: int, top: int, bottom: int, left: int = 70, **entries) -> dic
 
 def log_axis(title: str, **entries) -> dict:
     """A logarithmic value axis with powers of ten."""
-    return {**AXIS, "type": "log", "exponentformat": "power", "title": {"text": title}} | entries
+    return {"type": "log", "exponentformat": "power", "title": {"text": title}} | entries
 
 
 def legend_entry(name: str, mode: str, **style) -> dict:
@@ -106,7 +104,7 @@ def losses_figure(views: Sequence[RunView], f_star: float, height: int = 380) ->
         traces,
         layout(
             height, 40, 45,
-            xaxis={**AXIS, "title": {"text": "step k"}},
+            xaxis={"title": {"text": "step k"}},
             yaxis=log_axis("f(θₖ) − f*"),
         ),
     )  # fmt: skip
@@ -138,9 +136,9 @@ def schedules_figure(runs: Sequence[LabRun], f_star: float, height: int = 560) -
         layout(
             height, 40, 50,
             hovermode="x unified",
-            xaxis={**AXIS, "anchor": "y", "showticklabels": False},
-            xaxis2={**AXIS, "anchor": "y2", "matches": "x", "title": {"text": "step k"}},
-            yaxis={**AXIS, "domain": [0.58, 1], "title": {"text": "learning rate αₖ"},
+            xaxis={"anchor": "y", "showticklabels": False},
+            xaxis2={"anchor": "y2", "matches": "x", "title": {"text": "step k"}},
+            yaxis={"domain": [0.58, 1], "title": {"text": "learning rate αₖ"},
                    "rangemode": "tozero"},
             yaxis2=log_axis("f(θₖ) − f*", domain=[0, 0.5]),
         ),

@@ -7,7 +7,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from gdviz.figures.animation import f32, figure
-from gdviz.figures.lab import AXIS, layout, legend_entry, log_axis
+from gdviz.figures.lab import layout, legend_entry, log_axis
 from gdviz.lab import REGION_COLOURS, REGION_NAMES, REGIONS, Theory
 from gdviz.lab_sweep import Sweep
 
@@ -31,7 +31,7 @@ def sweep_figure(result: Sweep, height: int = 640) -> go.Figure:
         "line": {"color": "#9AA3B5", "dash": "dot", "width": 1}, "hoverinfo": "skip",
     })  # fmt: skip
     x_range = [float(np.log10(low)), float(np.log10(high))]
-    log_alpha = {**AXIS, "type": "log", "range": x_range}
+    log_alpha = {"type": "log", "range": x_range}
     return figure(
         traces,
         layout(
@@ -41,7 +41,7 @@ def sweep_figure(result: Sweep, height: int = 640) -> go.Figure:
             xaxis2=log_alpha | {"anchor": "y2", "matches": "x",
                                 "title": {"text": "learning rate α (log scale)"}},
             yaxis=log_axis("final f − f*", domain=[0.42, 1]),
-            yaxis2={**AXIS, "type": "log", "domain": [0, 0.34],
+            yaxis2={"type": "log", "domain": [0, 0.34],
                     "title": {"text": "steps to converge"}},
         ),
     )  # fmt: skip
