@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, replace
-from pathlib import Path
 
 import numpy as np
 import pytest
+from apptest_helpers import chart_specs, run_script
 from streamlit.testing.v1 import AppTest
 
 from gdviz import data_runs
@@ -15,20 +14,15 @@ from gdviz import data_settings as ds
 from gdviz.datasets import MAX_BYTES, generate, seed_dataset
 from gdviz.optimizers import OPTIMIZERS
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "batch_sgd.py")
 SEED_THETA = "θ = [-3.54595031, 2.99372633]"
 GOOD_CSV = b"hours,score\n1,52\n2,55\n3,61\n4,64\n5,70\n6,71\n"
 
 
 def run_page(**query: str) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
+    return run_script("pages/batch_sgd.py", **query)
 
 
-def charts(at: AppTest) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+charts = chart_specs
 
 
 def table(at: AppTest):

@@ -2,29 +2,22 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
+from apptest_helpers import chart_specs, run_script
 from streamlit.testing.v1 import AppTest
 
 from gdviz.lab_settings import SECTIONS
 from gdviz.optimizers import OPTIMIZERS
 from gdviz.presets import PRESETS
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "lr_lab.py")
 HIMMELBLAU = {"preset": "Himmelblau"}
 
 
 def run_page(**query: str) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=90)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
+    return run_script("pages/lr_lab.py", timeout=90, **query)
 
 
-def figures(at: AppTest) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+figures = chart_specs
 
 
 def texts(at: AppTest) -> str:

@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
+from apptest_helpers import chart_specs, run_script
 from streamlit.testing.v1 import AppTest
 
 from gdviz.optimizers import OPTIMIZERS
 from gdviz.presets import PRESETS
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-
 
 def run_app(**query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
+    return run_script("app.py", **query)
 
 
 def figure(at: AppTest, index: int = 0) -> dict:
-    return json.loads(at.get("plotly_chart")[index].proto.spec)
+    return chart_specs(at)[index]
 
 
 def test_defaults_draw_an_animated_contour_and_converge():
