@@ -1,16 +1,20 @@
-"""gdviz: an interactive app that teaches gradient descent. Run with `make run`."""
+"""gdviz: an interactive app that teaches gradient descent. Run with `make run`.
+
+The entry point is the frame: it sets the page up and lists the pages, which live in
+``app_pages/`` (a folder named ``pages/`` would switch Streamlit to its legacy multipage mode).
+"""
 
 import streamlit as st
 
 st.set_page_config(page_title="gdviz · gradient descent, visualised", page_icon="⛰️", layout="wide")
 
 PAGES = [
-    st.Page("pages/playground.py", title="Playground", icon=":material/landscape:", default=True),
     st.Page(
-        "pages/batch_sgd.py", title="Batch vs SGD", icon=":material/scatter_plot:", url_path="data"
+        "app_pages/playground.py", title="Playground", icon=":material/landscape:", default=True
     ),
+    st.Page("app_pages/data.py", title="Batch vs SGD", icon=":material/scatter_plot:"),
     st.Page(
-        "pages/lr_lab.py",
+        "app_pages/learning_rate.py",
         title="Learning-rate lab",
         icon=":material/speed:",
         url_path="learning-rate",

@@ -19,7 +19,7 @@ GOOD_CSV = b"hours,score\n1,52\n2,55\n3,61\n4,64\n5,70\n6,71\n"
 
 
 def run_page(**query: str) -> AppTest:
-    return run_script("pages/batch_sgd.py", **query)
+    return run_script("app_pages/data.py", **query)
 
 
 charts = chart_specs

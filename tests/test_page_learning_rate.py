@@ -14,7 +14,7 @@ HIMMELBLAU = {"preset": "Himmelblau"}
 
 
 def run_page(**query: str) -> AppTest:
-    return run_script("pages/lr_lab.py", timeout=90, **query)
+    return run_script("app_pages/learning_rate.py", timeout=90, **query)
 
 
 figures = chart_specs

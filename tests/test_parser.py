@@ -14,12 +14,20 @@ import pytest
 import sympy as sp
 
 import gdviz
-import gdviz.parser as parser_module
-from gdviz import allowlist, timelimit, tokenizer
-from gdviz import objective as objective_module
-from gdviz.parser import ALLOWED_FUNCTIONS, Objective, ParseError, parse_objective
+import gdviz.parser as parser_face
+from gdviz.parser import (
+    ALLOWED_FUNCTIONS,
+    Objective,
+    ParseError,
+    allowlist,
+    parse_objective,
+    timelimit,
+    tokenizer,
+)
+from gdviz.parser import objective as objective_module
+from gdviz.parser import pipeline as parser_module
 
-PARSER_MODULES = [allowlist, tokenizer, parser_module, objective_module, timelimit]
+PARSER_MODULES = [parser_face, allowlist, tokenizer, parser_module, objective_module, timelimit]
 
 x, y = sp.symbols("x y", real=True)
 
@@ -226,7 +234,7 @@ def test_unknown_names_are_never_split_into_letters():
 
 
 # The interrupt can land inside a weakref callback, where Python ignores it and reports it as
-# "unraisable"; the watchdog then sends it again (gdviz.timelimit), which this test checks.
+# "unraisable"; the watchdog then sends it again (gdviz.parser.timelimit), which this test checks.
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_time_limit_works_off_the_main_thread_and_leaves_sympy_usable():
     results = []
@@ -271,4 +279,4 @@ def test_modules_never_call_eval_exec_or_sympify_nor_import_streamlit(module):
 def test_public_names_are_still_importable_from_the_parser():
     assert gdviz.ParseError is ParseError and gdviz.parse_objective is parse_objective
     assert Objective is objective_module.Objective
-    assert parser_module.ALLOWED_FUNCTIONS is allowlist.ALLOWED_FUNCTIONS
+    assert parser_face.ALLOWED_FUNCTIONS is allowlist.ALLOWED_FUNCTIONS

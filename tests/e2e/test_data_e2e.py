@@ -126,9 +126,8 @@ def test_every_update_rule_fits_the_sidebar(page: Page, app_url: str):
 
 
 def test_a_shared_link_opens_inside_the_app_on_a_fresh_server(page: Page):
-    """Page files are not named after their URL paths (pages/batch_sgd.py serves /data), so a
-    fresh server's first visitor by link gets the app's navigation, not Streamlit's legacy
-    pages/ folder mode."""
+    """The pages live in app_pages/, not pages/, so a fresh server's first visitor by link gets
+    the app's navigation, not Streamlit's legacy pages/ folder mode."""
     with serve(ROOT / "app.py") as url:
         open_page(page, url + "/data?src=generated")
         expect(page.locator('[data-testid="stSidebarNav"]')).to_contain_text("Batch vs SGD")

@@ -13,9 +13,9 @@ run Python's ``eval`` on it, so none of them ever sees it. Instead:
    compiled by ``lambdify``, which is safe here because every node of the tree is ours;
 6. all of it runs under a wall-clock limit, for the slow corners of SymPy no bound predicts.
 
-Where each part lives: the allowlist, the limits and ``ParseError`` in :mod:`gdviz.allowlist`;
-stages 1–2 in :mod:`gdviz.tokenizer`; stages 3–4 and the whole pipeline here; compiling and
-evaluating in :mod:`gdviz.objective`; the limit in :mod:`gdviz.timelimit`.
+Where each part lives (all in :mod:`gdviz.parser`): the allowlist, the limits and
+``ParseError`` in ``allowlist``; stages 1–2 in ``tokenizer``; stages 3–4 and the whole pipeline
+here; compiling and evaluating in ``objective``; the limit in ``timelimit``.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import operator
 
 import sympy as sp
 
-from gdviz.allowlist import (
+from gdviz.parser.allowlist import (
     ALLOWED,
     ALLOWED_FUNCTIONS,
     FUNCTIONS,
@@ -46,9 +46,9 @@ from gdviz.allowlist import (
     constant_value,
     standard_tree,
 )
-from gdviz.objective import Objective, compile_objective
-from gdviz.timelimit import OutOfTime, time_limit
-from gdviz.tokenizer import Source, to_python
+from gdviz.parser.objective import Objective, compile_objective
+from gdviz.parser.timelimit import OutOfTime, time_limit
+from gdviz.parser.tokenizer import Source, to_python
 
 __all__ = [
     "ALLOWED_FUNCTIONS",

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app_pages.common import CHART_CONFIG, objective
 from gdviz import playground as pg
 from gdviz.field import sample
 from gdviz.figures.charts import metrics_figure, surface_figure
 from gdviz.figures.contour import backdrop, descent_figure
 from gdviz.figures.curve import curve_figure
-from pages.common import CHART_CONFIG, objective
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)

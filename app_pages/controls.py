@@ -1,6 +1,6 @@
 """Sidebar controls shared by the pages: optimizer, learning rate, schedule, stopping rules.
 
-Not a page itself; pages import it as ``pages.controls``. Widget keys take a page prefix, since
+Not a page itself; pages import it as ``app_pages.controls``. Widget keys take a page prefix, since
 session state is shared across pages; missing values start at the registries' defaults.
 """
 

@@ -19,7 +19,7 @@ import numpy as np
 import sympy as sp
 from sympy.printing.numpy import NumPyPrinter
 
-from gdviz.allowlist import UNDEFINED, ParseError
+from gdviz.parser.allowlist import UNDEFINED, ParseError
 
 
 class _Compiled(NamedTuple):

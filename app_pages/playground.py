@@ -4,11 +4,11 @@ from dataclasses import asdict
 
 import streamlit as st
 
+from app_pages import common, controls, views
 from gdviz import playground as pg
 from gdviz.optimizers import OPTIMIZERS
 from gdviz.presets import PRESETS
 from gdviz.settings import COMPARE_MODES, FIELD_NAMES, MAX_STEPS, Setup, decode, encode, with_preset
-from pages import common, controls, views
 
 setup_from_url, url_problems = decode(st.query_params.to_dict())
 common.seed_state(asdict(setup_from_url), url_problems, "_playground_url_problems")

@@ -18,7 +18,7 @@ import string
 import unicodedata
 from typing import NamedTuple
 
-from gdviz.allowlist import (
+from gdviz.parser.allowlist import (
     ALLOWED,
     ALLOWED_FUNCTIONS,
     FUNCTIONS,

@@ -5,12 +5,12 @@ from dataclasses import asdict
 
 import streamlit as st
 
+from app_pages import common, controls, views
 from gdviz import data_runs, datasets
 from gdviz import data_settings as ds
 from gdviz import data_text as text
 from gdviz.figures.data import page_figures
 from gdviz.schedules import SCHEDULES
-from pages import common, controls, views
 
 P = "data_"  # every widget key on this page starts with it (session state is shared)
 setup_from_url, url_problems = ds.decode(st.query_params.to_dict())

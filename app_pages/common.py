@@ -1,7 +1,7 @@
 """Helpers shared by the pages: URL ↔ session state, the function box, chart config.
 
-Not a page itself (app.py's navigation lists the pages); pages import it as ``pages.common``.
-The sidebar controls for optimizers, α, schedules and stopping live in ``pages.controls``.
+Not a page itself (app.py's navigation lists the pages); pages import it as ``app_pages.common``.
+The sidebar controls for optimizers, α, schedules and stopping live in ``app_pages.controls``.
 """
 
 from __future__ import annotations
@@ -10,9 +10,7 @@ import math
 
 import streamlit as st
 
-from gdviz import ParseError, parse_objective
-from gdviz.parser import ALLOWED_FUNCTIONS
-from pages.controls import (  # noqa: F401  (re-exported for the Data and Lab pages)
+from app_pages.controls import (  # noqa: F401  (re-exported for the Data and Lab pages)
     RATE_CHOICES,
     hyperparameter_inputs,
     learning_rate_input,
@@ -20,6 +18,8 @@ from pages.controls import (  # noqa: F401  (re-exported for the Data and Lab pa
     rates_input,
     schedule_inputs,
 )
+from gdviz import ParseError, parse_objective
+from gdviz.parser import ALLOWED_FUNCTIONS
 
 TOLERANCES = (0.0, 1e-12, 1e-10, 1e-8, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1)
 CHART_CONFIG = {

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from app_pages import common, controls, views
 from gdviz import basins, lab, lab_runs, lab_settings, lab_sweep
 from gdviz.figures import basins as basin_figures
 from gdviz.figures import cobweb
@@ -9,7 +10,6 @@ from gdviz.figures import lab as figures
 from gdviz.figures.lab_sweep import sweep_figure
 from gdviz.optimizers import OPTIMIZERS
 from gdviz.presets import PRESETS
-from pages import common, controls, views
 
 P, ss, CONFIG, TEXT = lab_settings.PREFIX, st.session_state, common.CHART_CONFIG, lab_settings.TEXT
 url_setup, url_problems = lab_settings.decode(st.query_params.to_dict())
