@@ -1,24 +1,49 @@
-"""Output helpers shared by the pages: cached runs and backgrounds, banners, inspector, downloads.
-
-Not a page itself; pages import it as ``pages.views``.
-"""
+"""What the pages show: the one ``chart()``, cached runs and backgrounds, banners and badges,
+the step inspector, downloads. Streamlit markup (badges, markdown tables) lives here, not in
+the core."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import CHART_CONFIG, objective
-from gdviz import playground as pg
 from gdviz.field import sample
 from gdviz.figures.charts import metrics_figure, surface_figure
-from gdviz.figures.contour import backdrop, descent_figure
+from gdviz.figures.contour import backdrop, descent_figure, paint
 from gdviz.figures.curve import curve_figure
+from gdviz.lessons.common import objective
+from gdviz.lessons.playground import runs as pg
+
+CHART_CONFIG = {
+    "displaylogo": False,
+    "scrollZoom": False,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+}
+BADGES = {  # Streamlit badge colours for the lab's regions and the 1-D regimes
+    "slow": "orange", "good": "green", "oscillating": "violet", "diverging": "red",
+    "stuck": "gray", "creeping": "orange", "optimal": "green", "cycling": "blue",
+}  # fmt: skip
+
+
+def badge(kind: str, text: str) -> str:
+    """Markdown for a coloured badge (Streamlit's ``:color-badge[…]``)."""
+    return f":{BADGES.get(kind, 'gray')}-badge[{text}]"
+
+
+def heading(name: str, verdict) -> str:
+    """The run's name in bold and what it did as a badge."""
+    return f"**{name}** {badge(verdict.region, verdict.label)}"
+
+
+def verdict_table(runs, title: str) -> str:
+    """A markdown table: each run's name and what it did, as a coloured badge."""
+    rows = [f"| **{run.name}** | {badge(run.verdict.region, run.verdict.label)} |" for run in runs]
+    return "\n".join([f"| {title} | what happened |", "|---|---|", *rows])
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def cached_runs(setup, text: str):
-    """Runs for a setup (the objective is looked up again by its text: same cache key)."""
-    return pg.run_setup(setup, objective(text))
+    """Runs for a setup, coloured (the objective is looked up again by its text)."""
+    return paint(pg.run_setup(setup, objective(text)))
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -39,15 +64,15 @@ def status_banner(trajectory, label: str = "") -> None:
         st.warning(text, icon=":material/hourglass_bottom:")
 
 
-BADGES = {"converged_gradient": "green", "converged_value": "green", "max_steps": "orange",
-          "diverged": "red"}  # fmt: skip
+STATUS_BADGES = {"converged_gradient": "green", "converged_value": "green", "max_steps": "orange",
+                 "diverged": "red"}  # fmt: skip
 
 
 def status_list(runs) -> None:
     """One compact line per run (compare mode): a coloured badge, the label and the message."""
     with st.container(border=True):
         for run in runs:
-            colour = BADGES[str(run.trajectory.status)]
+            colour = STATUS_BADGES[str(run.trajectory.status)]
             word = str(run.trajectory.status).split("_")[0].replace("max", "not converged")
             name = run.label.split(" — ")[0]
             st.markdown(f":{colour}-badge[{word}] **{name}** · {run.trajectory.message}")

@@ -23,9 +23,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from run import best_of  # noqa: E402  (bench/run.py: the fastest of n timings)
 
-from gdviz import basins, lab, lab_sweep  # noqa: E402
 from gdviz.engine import descend  # noqa: E402
-from gdviz.lab_settings import LabSetup  # noqa: E402
+from gdviz.lessons.learning_rate import basins  # noqa: E402
+from gdviz.lessons.learning_rate import sweep as lab_sweep  # noqa: E402
+from gdviz.lessons.learning_rate import theory as lab  # noqa: E402
+from gdviz.lessons.learning_rate.setup import LabSetup  # noqa: E402
 
 TARGET = 2.0
 BOWL = LabSetup(max_steps=500)

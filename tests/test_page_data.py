@@ -9,9 +9,9 @@ import pytest
 from apptest_helpers import chart_specs, run_script
 from streamlit.testing.v1 import AppTest
 
-from gdviz import data_runs
-from gdviz import data_settings as ds
 from gdviz.datasets import MAX_BYTES, generate, seed_dataset
+from gdviz.lessons.data import runs as data_runs
+from gdviz.lessons.data import setup as ds
 from gdviz.optimizers import OPTIMIZERS
 
 SEED_THETA = "θ = [-3.54595031, 2.99372633]"

@@ -6,7 +6,7 @@ import pytest
 from apptest_helpers import chart_specs, run_script
 from streamlit.testing.v1 import AppTest
 
-from gdviz.lab_settings import SECTIONS
+from gdviz.lessons.learning_rate.setup import SECTIONS
 from gdviz.optimizers import OPTIMIZERS
 from gdviz.presets import PRESETS
 
@@ -151,7 +151,7 @@ def test_values_survive_switching_sections():
 
 def test_the_sweep_range_slider_keeps_both_ends():
     at = run_page(section="sweep", auto="0", range="0.001,1")
-    at.select_slider(key="lr_range_slider").set_range(0.01, 0.5).run()
+    at.select_slider(key="lr_sweep_range_slider").set_range(0.01, 0.5).run()
     assert not at.exception
     assert at.query_params["range"] == "0.01,0.5"
     chart = figures(at)[0]

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gdviz.data_settings import DataSetup
 from gdviz.datasets import Dataset
 from gdviz.engine import Trajectory, descend
+from gdviz.lessons.data.setup import DataSetup
 from gdviz.linear_scan import AFFINE_OPTIMIZERS
 from gdviz.optimizers import OPTIMIZERS, Optimizer
 from gdviz.problems import LeastSquares
@@ -28,11 +28,10 @@ MAX_KEPT = 2_000  # points per variant that reach the browser
 
 @dataclass(frozen=True)
 class Variant:
-    """One of the seed's three variants: how much data a step sees, and how it is drawn."""
+    """One of the seed's three variants: how much data a step sees (figures give its colour)."""
 
     name: str
     label: str
-    colour: str
     help: str
 
 
@@ -40,20 +39,17 @@ VARIANTS = (
     Variant(
         "batch",
         "Batch GD",
-        "#FF9F1C",
         "uses the entire data set for every step: the exact gradient, accurate but expensive "
         "(one step = one pass over all m rows).",
     ),
     Variant(
         "sgd",
         "SGD",
-        "#D7263D",
         "uses one random row per step: fast (m steps per epoch) but noisy.",
     ),
     Variant(
         "minibatch",
         "Mini-batch",
-        "#7B2CBF",
         "uses a small random subset of b rows per step: balances the cost of batch GD and "
         "the noise of SGD (m/b steps per epoch).",
     ),
