@@ -3,7 +3,10 @@
 >>> from gdviz import parse_objective, descend, optimizers
 >>> f = parse_objective("x^2 + 3y^2")
 >>> run = descend(f, [2.0, 1.0], optimizers.gd(learning_rate=0.1))
->>> run.status, run.message
+>>> run.status, run.steps
+('converged_gradient', 69)
+>>> run.points[-1].round(6).tolist()
+[0.0, 0.0]
 """
 
 from gdviz import optimizers, schedules

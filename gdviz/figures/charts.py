@@ -8,19 +8,15 @@ import numpy as np
 import plotly.graph_objects as go
 
 from gdviz.field import Field, ranks
-from gdviz.figures.animation import f32, figure
+from gdviz.figures.animation import f32, figure, frame_steps
 from gdviz.figures.contour import RunView, sample_like
 
 MAX_LINE_POINTS = 1500
 
 
 def thin(n: int, most: int = MAX_LINE_POINTS) -> np.ndarray:
-    """Indices 0..n-1 with at most ``most`` of them (odd stride keeps zig-zags), last kept."""
-    if n <= most:
-        return np.arange(n)
-    stride = int(np.ceil(n / most))
-    stride += 1 - stride % 2
-    return np.unique(np.append(np.arange(0, n, stride), n - 1))
+    """Indices 0..n-1, at most ``most`` of them, with the frames' odd stride (zig-zags kept)."""
+    return frame_steps(n - 1, most)
 
 
 def metrics_figure(
