@@ -25,3 +25,19 @@ def test_a_deep_link_is_the_first_visit_of_a_fresh_server(page: Page, link, titl
         assert page.locator('[role="dialog"]').count() == 0
         no_exceptions(page)
         print(f"fresh server {link}: '{title}' shown, {label} = {value}, no dialog")
+
+
+def test_back_and_forward_bring_a_page_back_as_it_was_left(page: Page, app_url: str):
+    open_page(page, app_url + "/?preset=Himmelblau&lr=0.02&x0=1&y0=-3")
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("Batch vs SGD").click()
+    page.wait_for_url("**/data*")
+    expect(page.locator("h1").first).to_contain_text("Batch vs SGD")
+    for move in (page.go_back, page.go_forward, page.go_back):
+        move()
+        page.wait_for_timeout(500)
+    expect(page.locator("h1").first).to_contain_text("Gradient descent playground")
+    rate = page.get_by_label("α exactly", exact=True).and_(page.locator("input"))
+    expect(rate).to_have_value("0.02")
+    expect(page.locator('input[aria-label="y₀"]')).to_have_value("-3")
+    page.wait_for_function("() => location.search.includes('lr=0.02')")
+    no_exceptions(page)

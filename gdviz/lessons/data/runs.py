@@ -15,6 +15,7 @@ import numpy as np
 
 from gdviz.datasets import Dataset
 from gdviz.engine import Trajectory, descend
+from gdviz.lessons.common import make_optimizer
 from gdviz.lessons.data.setup import DataSetup
 from gdviz.linear_scan import AFFINE_OPTIMIZERS
 from gdviz.optimizers import OPTIMIZERS, Optimizer
@@ -103,7 +104,7 @@ def plan(setup: DataSetup, m: int) -> Plan:
     return Plan(sizes, steps, amount, tuple(notes))
 
 
-def make_optimizer(setup: DataSetup, clock: float = 1.0) -> Optimizer:
+def clocked_optimizer(setup: DataSetup, clock: float = 1.0) -> Optimizer:
     """The chosen optimizer; its schedule reads $\\alpha(k \\cdot$ ``clock``$)$, so with
     ``clock`` = b/m the schedule's k counts epochs and all variants decay on one timetable."""
     schedule = make_schedule(setup.schedule, setup.learning_rate, **setup.schedule_parameters)
@@ -113,7 +114,7 @@ def make_optimizer(setup: DataSetup, clock: float = 1.0) -> Optimizer:
         def schedule(step):
             return base(np.asarray(step, dtype=float) * clock)
 
-    return OPTIMIZERS[setup.optimizer].make(schedule, **setup.hyperparameters)
+    return make_optimizer(setup, schedule)
 
 
 @dataclass(frozen=True)
@@ -164,7 +165,7 @@ def run_variants(setup: DataSetup, dataset: Dataset) -> Comparison:
     full_runs = []
     for variant in VARIANTS:
         rows = chosen.sizes[variant.name]
-        optimizer = make_optimizer(setup, rows / m if setup.budget == "epochs" else 1.0)
+        optimizer = clocked_optimizer(setup, rows / m if setup.budget == "epochs" else 1.0)
         trajectory = descend(
             problem,
             start,
