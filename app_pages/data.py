@@ -44,22 +44,30 @@ def uploaded_data() -> tuple:
     The file's bytes stay in the session, so switching source and back keeps it."""
     upload = st.file_uploader("CSV file (≤ 5 MB, ≤ 100,000 rows)", type=["csv", "txt"],
                               key=P + "upload", max_upload_size=5, help=text.CSV_HELP)  # fmt: skip
+    kept, shown_before = P + "_file", P + "_uploader_had_file"
     if upload is not None:
-        st.session_state[P + "_file"] = (upload.name, upload.getvalue())
-    if P + "_file" not in st.session_state:
+        st.session_state[kept] = (upload.name, upload.getvalue())
+    elif st.session_state.get(shown_before):  # the student removed the file
+        st.session_state.pop(kept, None)
+    st.session_state[shown_before] = upload is not None
+    if kept not in st.session_state:
         return None, ""
-    name, data = st.session_state[P + "_file"]
+    name, data = st.session_state[kept]
     if upload is None:
         st.caption(f"Using {name!r}, uploaded earlier in this session.")
     digest = hashlib.sha256(data).hexdigest()[:16]
     table = cached_table(digest, data)
     if st.session_state.get(P + "digest") != digest:  # a new file: start from numeric columns
-        x, y = datasets.default_columns(table)
-        st.session_state.update({P + "digest": digest, P + "x_column": x, P + "y_column": y})
+        st.session_state.update(
+            {P + "digest": digest, P + "columns": datasets.default_columns(table)}
+        )
+    chosen = st.session_state[P + "columns"]  # back from another source: as chosen before
+    st.session_state.setdefault(P + "x_column", chosen[0])
+    st.session_state.setdefault(P + "y_column", chosen[1])
     left, right = st.columns(2)
-    st.session_state.update({k: st.session_state[k] for k in (P + "x_column", P + "y_column")})
     x = left.selectbox("x column", table.columns, key=P + "x_column")
     y = right.selectbox("y column", table.columns, key=P + "y_column")
+    st.session_state[P + "columns"] = (x, y)
     return datasets.to_dataset(table, x, y), f"csv:{digest}:{x}:{y}"
 
 
@@ -76,6 +84,8 @@ with st.sidebar:
     st.subheader("1 · Data")
     source = st.radio("Data", list(ds.SOURCES), key=P + "source", format_func=ds.SOURCES.get,
                       on_change=source_changed, label_visibility="collapsed")  # fmt: skip
+    if source != "upload":
+        st.session_state[P + "_uploader_had_file"] = False  # not drawn: nothing was removed
     if source == "seed":
         dataset, data_key = datasets.seed_dataset(), "seed"
         st.caption("X = [[1,2],[1,3],[1,4]] (bias column first), y = [2,5,9].")

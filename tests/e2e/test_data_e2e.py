@@ -98,6 +98,12 @@ def test_upload_a_good_and_a_bad_csv(page: Page, app_url: str, tmp_path: Path):
     axis_titles = " ".join(page.locator(f"{CHART} .g-x2title").all_text_contents())
     assert "hours" in axis_titles
     screenshot(page, "data-upload")
+    page.get_by_text("The seed's example (3 points)").click()  # another source, then back
+    wait_idle(page)
+    page.get_by_text("My own CSV file").click()
+    wait_idle(page)
+    expect(page.get_by_text("uploaded earlier in this session")).to_be_visible()
+    assert "hours" in " ".join(page.locator(f"{CHART} .g-x2title").all_text_contents())
 
     uploader.set_input_files(str(bad))
     wait_idle(page)
