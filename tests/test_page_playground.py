@@ -128,3 +128,10 @@ def test_a_link_beyond_a_slider_is_refused_not_a_crash():
     assert not at.exception
     texts = " ".join(w.value for w in at.warning)
     assert "'b1'" in texts and "'steps'" in texts
+
+
+def test_a_run_of_one_step_is_inspected_without_a_slider():
+    at = run_app(preset="Parabola (1-D)", lr="0.5")  # α·f″ = 1: one step lands on the minimum
+    assert not at.exception
+    assert "inspect_step" not in [s.key for s in at.slider]
+    assert any(r"\theta_{1} = \theta_{0}" in latex.value for latex in at.latex)
