@@ -236,3 +236,11 @@ def test_epochs_are_linked_against_the_source_default():
     assert ds.decode({"src": "upload", "epochs": "x"})[0].epochs == 20
     setup, problems = ds.decode({"bs": "2.5", "n": "1e3"})
     assert (setup.batch_size, setup.n) == (32, 1000) and "not a whole number" in problems[0]
+
+
+def test_cosine_spans_the_whole_step_budget():
+    at = run_page(budget="steps", steps="30000")
+    at.selectbox(key="data_schedule").set_value("cosine").run()
+    assert not at.exception
+    assert at.number_input(key="data_total_steps").value == 30000
+    assert at.query_params["T"] == "30000"
