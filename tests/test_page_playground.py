@@ -135,3 +135,17 @@ def test_a_run_of_one_step_is_inspected_without_a_slider():
     assert not at.exception
     assert "inspect_step" not in [s.key for s in at.slider]
     assert any(r"\theta_{1} = \theta_{0}" in latex.value for latex in at.latex)
+
+
+def test_the_rate_slider_crosses_the_limit_in_one_stop_and_agrees_with_the_box():
+    at = run_app()  # the elongated bowl: 2/λmax = 0.1
+    stops = at.select_slider(key="learning_rate_slider").options
+    below, above = (
+        max(float(s) for s in stops if float(s) < 0.1),
+        min(float(s) for s in stops if float(s) > 0.1),
+    )
+    assert below >= 0.09 and above <= 0.11
+    at.number_input(key="learning_rate").set_value(0.101).run()
+    assert at.select_slider(key="learning_rate_slider").value == 0.101
+    at.select_slider(key="learning_rate_slider").set_value(0.11).run()
+    assert at.number_input(key="learning_rate").value == 0.11
