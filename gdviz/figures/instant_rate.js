@@ -177,6 +177,7 @@
 
   function drawSlider() {
     const marks = $("marks");
+    if (view.marks.length > 1) marks.parentElement.classList.add("two-rows");
     for (const mark of view.marks) {
       const p = position(mark.value);
       if (p < 0 || p > 1) continue;

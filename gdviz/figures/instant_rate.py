@@ -159,7 +159,11 @@ def auto_window(family: Family, problem, minima=()) -> Window:
 # --- the two figures ---------------------------------------------------------------------------
 
 _MARGIN = {"l": 60, "r": 12, "t": 12, "b": 50}
-_BIG_TICKS = {"tickfont": {"size": 15}, "title": {"font": {"size": 17}}}
+
+
+def _axis(title: str, **settings) -> dict:
+    """An axis with large tick labels and title (a projector at the back of a room)."""
+    return {"tickfont": {"size": 15}, "title": {"text": title, "font": {"size": 18}}} | settings
 
 
 def _moving_traces(dimension: int) -> list[dict]:
@@ -183,9 +187,8 @@ def _moving_traces(dimension: int) -> list[dict]:
 
 
 def _axes(window: Window, titles: tuple[str, str]) -> dict:
-    x = {"range": [window.x_min, window.x_max], "title": {"text": titles[0]}} | _BIG_TICKS
-    y = {"range": [window.y_min, window.y_max], "title": {"text": titles[1]}} | _BIG_TICKS
-    return {"xaxis": x, "yaxis": y}
+    x = _axis(titles[0], range=[window.x_min, window.x_max])
+    return {"xaxis": x, "yaxis": _axis(titles[1], range=[window.y_min, window.y_max])}
 
 
 def _with_start(path: dict, start: np.ndarray) -> dict:
@@ -203,7 +206,7 @@ def _contour_figure(problem, window, minima, axis_titles, function_name) -> dict
                     function_name=function_name)  # fmt: skip
     layout = dict(drop.layout)
     for axis, title in zip(("xaxis", "yaxis"), axis_titles, strict=True):
-        layout[axis] = layout[axis] | _BIG_TICKS | {"title": {"text": title, "font": {"size": 17}}}
+        layout[axis] = layout[axis] | _axis(title)
     layout |= {"margin": _MARGIN, "autosize": True, "showlegend": False}
     layout.pop("height", None)
     start = {"type": "scatter", "mode": "markers", "x": [], "y": [],
@@ -260,10 +263,8 @@ def _loss_figure(family: Family, members: dict) -> dict:
     layout = {
         "margin": _MARGIN, "autosize": True, "plot_bgcolor": "#FFFFFF", "showlegend": False,
         "hovermode": "closest", "dragmode": False,
-        "xaxis": {"range": [0, max(int(np.max(t.steps)), 1)], "title": {"text": "step k"}}
-        | _BIG_TICKS,
-        "yaxis": {"type": "log", "range": y_range, "exponentformat": "power",
-                  "title": {"text": "f(θₖ) − f*"}} | _BIG_TICKS,
+        "xaxis": _axis("step k", range=[0, max(int(np.max(t.steps)), 1)]),
+        "yaxis": _axis("f(θₖ) − f*", type="log", range=y_range, exponentformat="power"),
     }  # fmt: skip
     return _figure_json(traces, layout, first_moving=0)
 

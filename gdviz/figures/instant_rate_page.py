@@ -46,15 +46,17 @@ class ViewText:
         return {"title": self.title, "formula": self.formula, "settings": list(self.settings)}
 
     @classmethod
-    def for_family(cls, family: Family, formula: str, where: str = "at the start") -> ViewText:
-        """Title and settings from the family itself; ``where``: where the Hessian was taken.
+    def for_family(
+        cls, family: Family, formula: str, where: str = "Hessian at the start"
+    ) -> ViewText:
+        """Title and settings from the family itself; ``where``: where λmax comes from.
 
         >>> from gdviz import parse_objective
         >>> from gdviz.family import rate_family
         >>> family = rate_family(parse_objective("x^2 + 10y^2"), [2.0, 1.0], "momentum")
         >>> text = ViewText.for_family(family, "f(x, y) = x² + 10y²")
         >>> text.title
-        'Instant α: Momentum on f(x, y) = x² + 10y²'
+        'Instant α: Momentum'
         >>> text.settings[:3]
         ('momentum μ = 0.9', 'start θ₀ = (2, 1)', 'up to 1000 steps, stop at ‖∇f‖ < 1e-06')
         """
@@ -71,16 +73,25 @@ class ViewText:
             stop += f", or |Δf| < {rules.value_tol:g}"
         settings.append(stop)
         if np.isfinite(family.lambda_max):
-            settings.append(f"λmax = {family.lambda_max:.4g} (Hessian {where})")
+            settings.append(f"λmax = {family.lambda_max:.4g} ({where})")
         rates = family.rates
         settings.append(f"{len(rates)} rates α from {rates[0]:.2g} to {rates[-1]:.3g}")
-        title = f"Instant α: {spec.display_name} on {formula}"
+        title = f"Instant α: {spec.display_name}"
         return cls(title, formula, tuple(settings))
 
 
 def view_json(view: dict) -> str:
-    """The payload as JSON that is safe inside a ``<script>`` element."""
-    return json.dumps(view, allow_nan=False, separators=(",", ":")).replace("</", "<\\/")
+    """The payload as JSON that is safe inside a ``<script>`` element (NaN is refused: the
+    browser's JSON.parse would reject it)."""
+    text = json.dumps(view, allow_nan=False, separators=(",", ":"), default=_listed)
+    return text.replace("</", "<\\/")
+
+
+def _listed(value):
+    """Arrays plotly.py left as they are (empty ones) become lists."""
+    if isinstance(value, np.ndarray | np.generic):
+        return value.tolist()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
 @cache
