@@ -119,10 +119,19 @@ def rate_grid(marks: tuple[Mark, ...], lambda_max: float, extra=()) -> np.ndarra
         np.logspace(np.log10(m.value / DENSE_SPAN), np.log10(m.value * DENSE_SPAN), DENSE_RATES)
         for m in marks
     ]
-    rates = np.concatenate([base, *dense, np.ravel(np.asarray(extra, dtype=float))])
-    rates = np.unique(rates[np.isfinite(rates) & (rates > 0)])
-    keep = np.append(True, np.diff(np.log(rates)) > 1e-9)  # drop near-duplicates
-    return rates[keep]
+    extra = np.ravel(np.asarray(extra, dtype=float))
+    extra = extra[np.isfinite(extra) & (extra > 0)]
+    rates = np.concatenate([base, *dense])
+    for rate in extra:  # the asked rate replaces any stop within 1 % of it
+        rates = rates[np.abs(np.log(rates / rate)) > 0.01]
+    rates = np.sort(np.concatenate([rates, extra]))
+    kept = [rates[0]]
+    for rate in rates[1:]:  # stops closer than 0.4 % (overlapping clusters) are one stop
+        if np.log(rate / kept[-1]) > 0.004:
+            kept.append(rate)
+        elif rate in extra:
+            kept[-1] = rate
+    return np.array(kept)
 
 
 def rate_family(

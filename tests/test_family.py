@@ -134,3 +134,13 @@ def test_labels_follow_the_engine_status():
     assert all(word.startswith("diverged") for word in above)
     assert any(w.startswith("converged") for w in words)
     assert words[0] == "not converged after 500 steps"  # α = 2·10⁻⁴ creeps
+
+
+def test_stops_stay_apart_and_the_asked_rate_replaces_a_close_one():
+    plain = rate_grid(theory_marks(np.diag([1.0, 20.0]), "gd"), 20.0)
+    close = plain[plain > 0.1][0] * 1.002  # 0.2 % from a stop: the slider could not tell them
+    grid = rate_grid(theory_marks(np.diag([1.0, 20.0]), "gd"), 20.0, extra=(close,))
+    assert close in grid and len(grid) == len(plain)
+    assert np.min(np.diff(np.log(grid))) > 0.004
+    overlapping = theory_marks(np.diag([1.0, 20.0]), "nesterov", momentum=0.1)  # 0.092 and 0.1
+    assert np.min(np.diff(np.log(rate_grid(overlapping, 20.0)))) > 0.004

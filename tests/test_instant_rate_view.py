@@ -65,7 +65,7 @@ def test_two_d_background_is_an_image_and_one_level_line_trace():
     assert len(path["layout"]["images"]) == 1
     assert path["layout"]["images"][0]["source"].startswith("data:image/png;base64,")
     assert path["data"][path["start"]]["x"] == [-2.6]
-    assert [path["data"][i]["x"] for i in path["moving"]] == [[], [], []]
+    assert len(path["data"]) == 4  # hover grid, level lines, minima, start: the still parts
     assert view["loss"]["layout"]["yaxis"]["type"] == "log"
 
 
@@ -75,7 +75,7 @@ def test_one_d_view_carries_the_tangent_slopes():
     members = view["members"]
     slopes, x = decode(members, "slope"), decode(members, "x")
     np.testing.assert_allclose(slopes, 4 * x**3 - 6 * x + 1, rtol=1e-4, atol=1e-4)
-    assert len(view["path"]["moving"]) == 4  # full path, so far, current point, tangent
+    assert len(view["path"]["data"]) == 2  # the curve and the minima; the rest is drawn live
     assert view["path"]["half"] > 0 and "images" not in view["path"]["layout"]
     assert view["marks"][0]["label"] == "2/λmax"
 
@@ -88,7 +88,7 @@ def test_the_page_holds_title_formula_and_settings_and_escapes_them():
     linked = family_html(view, plotly_src="/component/x/plotly.min.js")
     assert "<title>Instant α: &lt;/script&gt;&lt;b&gt;" in linked
     assert "f(x, y) = x² + 10y²" in linked and "μ = 0.9" in linked
-    assert '<script src="/component/x/plotly.min.js"></script>' in linked
+    assert 'fetch("/component/x/plotly.min.js", {cache: "force-cache"})' in linked
     assert linked.count("</script>") == linked.count("<script")  # the JSON cannot close one
     assert len(linked) < 400_000
     offline = family_html(view)

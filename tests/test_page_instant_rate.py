@@ -12,7 +12,7 @@ def test_show_puts_the_view_in_one_iframe_and_offers_the_download():
     frames = at.get("iframe")
     assert len(frames) == 1
     document = frames[0].proto.srcdoc
-    assert 'src="/component/app_pages.instant_rate.plotlyjs/plotly.min.js"' in document
+    assert 'fetch("/component/app_pages.instant_rate.plotlyjs/plotly.min.js"' in document
     assert "Instant α: Gradient descent" in document and len(document) < 400_000
     assert at.get("download_button")[0].proto.label.startswith("Download this view")
     assert "script runs: 1" in at.caption[0].value

@@ -1,16 +1,16 @@
 /* Instant α: every member of a learning-rate family is in this page; this switches between them.
  *
- * Moving the α slider picks the member nearest in log α and restyles only the moving scatter
- * traces (full path, path so far, current point, 1-D tangent; loss curve and its marker): no
- * server, no remount, the background image and level lines are never touched. Play steps through
- * the chosen member's frames on requestAnimationFrame; the step slider scrubs them.
+ * Moving the α slider picks the member nearest in log α and redraws the moving parts (full path,
+ * path so far, current point, 1-D tangent; loss curve and its marker) in the same event with
+ * instant_rate_draw.js: no server, no remount; Plotly's background image, level lines and axes
+ * are never touched. Play steps through the chosen member's frames on requestAnimationFrame;
+ * the step slider scrubs them. Inside the app plotly.js arrives through window.plotlyLoaded.
  * window.instantRate exposes the state for tests and the benchmark.
  */
-(function () {
+(window.plotlyLoaded || Promise.resolve()).then(function () {
   "use strict";
   const view = JSON.parse(document.getElementById("family-data").textContent);
   const $ = (id) => document.getElementById(id);
-  const SLIDER_STEPS = 1000;
   const SUPERSCRIPTS = { "-": "⁻", 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹" };
   const CONFIG = { displayModeBar: false, responsive: true, scrollZoom: false, doubleClick: false };
 
@@ -52,26 +52,37 @@
     return `${mantissa}·10${superscript}`;
   }
 
-  function pathUpdate(i, j) {
+  const colour = view.style.path;
+  const pathOverlay = InstantDraw.overlay(pathPlot, [
+    { stroke: colour, width: 1.5, opacity: 0.35 }, // the whole path at this α, faint
+    { stroke: colour, width: 2.6, dash: view.dimension === 1 ? "3 4" : "" }, // the path so far
+    { fill: colour }, // its steps
+    { fill: colour, stroke: "#FFFFFF", width: 2 }, // the current point
+    { stroke: "#1B1B1E", width: 2.5 }, // the 1-D tangent
+  ]);
+  const lossOverlay = InstantDraw.overlay(lossPlot, [
+    { stroke: colour, width: 2.6 },
+    { fill: colour, stroke: "#FFFFFF", width: 2 },
+  ]);
+
+  function pathShapes(i, j) {
     const x = part("x", i);
     const y = part("y", i);
-    const update = {
-      x: [x, x.subarray(0, j + 1), [x[j]]],
-      y: [y, y.subarray(0, j + 1), [y[j]]],
-    };
+    const here = { x: [x[j]], y: [y[j]], radius: 8 };
+    let tangent = { x: [], y: [] };
     if (view.dimension === 1) {
       const slope = part("slope", i)[j];
-      const half = members.half;
-      update.x.push([x[j] - half, x[j] + half]);
-      update.y.push([y[j] - slope * half, y[j] + slope * half]);
+      const half = view.path.half;
+      tangent = { x: [x[j] - half, x[j] + half], y: [y[j] - slope * half, y[j] + slope * half] };
     }
-    return update;
+    const sofar = { x: x.subarray(0, j + 1), y: y.subarray(0, j + 1) };
+    return [{ x, y }, sofar, { ...sofar, radius: 3.2 }, here, tangent];
   }
 
-  function lossUpdate(i, j) {
+  function lossShapes(i, j) {
     const steps = part("steps", i);
     const loss = part("loss", i);
-    return { x: [steps, [steps[j]]], y: [loss, [loss[j]]] };
+    return [{ x: steps, y: loss }, { x: [steps[j]], y: [loss[j]], radius: 6.5 }];
   }
 
   function readouts(i, j) {
@@ -89,25 +100,15 @@
     scrub.value = String(j);
   }
 
-  const ANIMATE = { frame: { duration: 0, redraw: false }, transition: { duration: 0 }, mode: "immediate" };
-  function move(plot, update, traces) {
-    // Plotly.animate with redraw: false updates only these scatter traces (Plotly.restyle
-    // replots the whole figure: measured 53 → 34 ms per α change, 20 → 30 frames/s).
-    const data = update.x.map((x, k) => ({ x, y: update.y[k] }));
-    return Plotly.animate(plot, { data, traces }, ANIMATE).catch(() => undefined);
-  }
-
   function render() {
     const i = state.member;
     const j = state.frame;
-    const drawn = Promise.all([
-      move(pathPlot, pathUpdate(i, j), view.path.moving),
-      move(lossPlot, lossUpdate(i, j), view.loss.moving),
-    ]);
+    pathOverlay.draw(pathShapes(i, j));
+    lossOverlay.draw(lossShapes(i, j));
     readouts(i, j);
     state.draws += 1;
-    state.drawn = drawn;
-    return drawn;
+    state.drawn = Promise.resolve(); // drawn already: the next frame paints it
+    return state.drawn;
   }
 
   function select(i) {
@@ -127,9 +128,9 @@
   }
 
   const alpha = $("alpha");
-  const snap = () => { alpha.value = String(Math.round(position(rates[state.member]) * SLIDER_STEPS)); };
-  alpha.addEventListener("input", () => {
-    const i = nearest(Number(alpha.value) / SLIDER_STEPS);
+  const snap = () => { alpha.value = String(position(rates[state.member])); };
+  alpha.addEventListener("input", () => {  // the slider runs over log α, from 0 to 1
+    const i = nearest(Number(alpha.value));
     if (i !== state.member) select(i);
   });
   alpha.addEventListener("change", snap);
@@ -216,6 +217,10 @@
   const ready = Promise.all([
     Plotly.newPlot(pathPlot, view.path.data, view.path.layout, CONFIG),
     Plotly.newPlot(lossPlot, view.loss.data, view.loss.layout, CONFIG),
-  ]).then(render);
+  ]).then(() => {
+    render();
+    pathPlot.on("plotly_afterplot", render); // a resize redrew the plot: draw the path again
+    lossPlot.on("plotly_afterplot", render);
+  });
   window.instantRate = { view, state, select, render, ready, start, pause, nearest, position };
-})();
+});

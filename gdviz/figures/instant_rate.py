@@ -2,12 +2,16 @@ r"""The "Instant α" view: a whole :class:`~gdviz.family.Family` sent once, swit
 
 Why not Plotly's own sliders and frames: frames are fixed data, so an α slider combined with a
 step animation needs a frame per (α, step) — 48 × 150 frames, megabytes. Instead the page holds
-every member's subsampled path once (float32, base64) and ~200 lines of JavaScript
-(``instant_rate.js``) switch between them: moving the α slider hands the chosen member's arrays
-to ``Plotly.restyle`` on the moving scatter traces only (no server, no remount); Play steps
-through the same arrays on ``requestAnimationFrame``. The background is the app's: the colour
-field as a layout image and the level lines as one scatter trace (:mod:`gdviz.field`,
-:func:`gdviz.figures.contour.backdrop`), drawn once and never touched.
+every member's subsampled path once (float32, base64) and a little JavaScript switches between
+them (``instant_rate.js``): moving the α slider redraws the chosen member's path, points, loss
+curve (and 1-D tangent) as a few SVG paths inside Plotly's plot area, in the same input event
+(``instant_rate_draw.js``); Play steps through the same arrays on ``requestAnimationFrame``.
+Measured per α change (headless Chromium, 1400 × 1000): ``Plotly.restyle`` of the moving
+traces ~53 ms (it replots everything), ``Plotly.animate`` with ``redraw: false`` 34–50 ms (two
+animation frames), these SVG paths ~1 ms plus the next frame. Plotly still draws everything
+that holds still, in the app's style: the colour field as a layout image and the level lines
+as one scatter trace (:mod:`gdviz.field`, :func:`gdviz.figures.contour.backdrop`), the axes,
+the hover values; the ranges are fixed, so the overlay's pixels follow from them.
 
 :func:`family_view` builds the payload (a JSON-able dict); :func:`family_html` wraps it into a
 standalone page (``instant_rate_page``), with plotly.js inlined for an offline file or loaded
@@ -75,6 +79,7 @@ def family_view(family: Family, problem, text: ViewText, path: dict, minima=()) 
         "members": members,
         "fStar": f_star,
         "frameMs": FRAME_MS,
+        "style": {"path": PATH_COLOUR},
         "path": _with_start(path, family.start),
         "loss": _loss_figure(family, members),
     }
@@ -166,26 +171,6 @@ def _axis(title: str, **settings) -> dict:
     return {"tickfont": {"size": 15}, "title": {"text": title, "font": {"size": 18}}} | settings
 
 
-def _moving_traces(dimension: int) -> list[dict]:
-    """Full path (faint), path so far, current point (and the 1-D tangent): filled by the JS."""
-    line = "dot" if dimension == 1 else "solid"
-    traces = [
-        {"type": "scatter", "mode": "lines", "x": [], "y": [], "hoverinfo": "skip",
-         "line": {"color": PATH_COLOUR, "width": 1.5}, "opacity": 0.35, "showlegend": False},
-        {"type": "scatter", "mode": "lines+markers", "x": [], "y": [], "hoverinfo": "skip",
-         "line": {"color": PATH_COLOUR, "width": 2.6, "dash": line}, "showlegend": False,
-         "marker": {"size": 6, "color": PATH_COLOUR}},
-        {"type": "scatter", "mode": "markers", "x": [], "y": [], "hoverinfo": "skip",
-         "marker": {"size": 16, "color": PATH_COLOUR, "line": {"color": "#FFF", "width": 2}},
-         "showlegend": False},
-    ]  # fmt: skip
-    if dimension == 1:
-        traces.append({"type": "scatter", "mode": "lines", "x": [], "y": [],
-                       "hoverinfo": "skip", "line": {"color": "#1B1B1E", "width": 2.5},
-                       "showlegend": False})  # fmt: skip
-    return traces
-
-
 def _axes(window: Window, titles: tuple[str, str]) -> dict:
     x = _axis(titles[0], range=[window.x_min, window.x_max])
     return {"xaxis": x, "yaxis": _axis(titles[1], range=[window.y_min, window.y_max])}
@@ -214,8 +199,7 @@ def _contour_figure(problem, window, minima, axis_titles, function_name) -> dict
              "marker": {"symbol": "circle-open", "size": 15, "color": "#1B1B1E",
                         "line": {"width": 2.5}}, "showlegend": False}  # fmt: skip
     data = [dict(trace) for trace in drop.traces] + [start]
-    result = _figure_json(data + _moving_traces(2), layout, first_moving=len(data))
-    return result | {"start": len(data) - 1}
+    return _figure_json(data, layout) | {"start": len(data) - 1}
 
 
 def _curve_figure(problem, window: Window, minima: np.ndarray, function_name: str) -> dict:
@@ -241,7 +225,7 @@ def _curve_figure(problem, window: Window, minima: np.ndarray, function_name: st
         "margin": _MARGIN, "autosize": True, "plot_bgcolor": "#FFFFFF", "dragmode": False,
         "hovermode": "closest", "showlegend": False,
     }  # fmt: skip
-    return _figure_json([curve, star] + _moving_traces(1), layout, first_moving=2)
+    return _figure_json([curve, star], layout)
 
 
 def _loss_figure(family: Family, members: dict) -> dict:
@@ -252,27 +236,18 @@ def _loss_figure(family: Family, members: dict) -> dict:
     first = float(gaps[0]) if np.isfinite(gaps[0]) else 1.0
     lowest = float(np.nanmin(gaps[np.isfinite(gaps)])) if np.isfinite(gaps).any() else first
     y_range = [np.log10(lowest) - 0.3, np.log10(max(first, lowest * 10)) + 4]
-    traces = [
-        {"type": "scatter", "mode": "lines", "x": [], "y": [], "showlegend": False,
-         "line": {"color": PATH_COLOUR, "width": 2.6},
-         "hovertemplate": "step %{x}: f − f* = %{y:.3g}<extra></extra>"},
-        {"type": "scatter", "mode": "markers", "x": [], "y": [], "hoverinfo": "skip",
-         "marker": {"size": 13, "color": PATH_COLOUR, "line": {"color": "#FFF", "width": 2}},
-         "showlegend": False},
-    ]  # fmt: skip
     layout = {
         "margin": _MARGIN, "autosize": True, "plot_bgcolor": "#FFFFFF", "showlegend": False,
         "hovermode": "closest", "dragmode": False,
         "xaxis": _axis("step k", range=[0, max(int(np.max(t.steps)), 1)]),
         "yaxis": _axis("f(θₖ) − f*", type="log", range=y_range, exponentformat="power"),
     }  # fmt: skip
-    return _figure_json(traces, layout, first_moving=0)
+    return _figure_json([], layout)
 
 
-def _figure_json(data: list[dict], layout: dict, first_moving: int) -> dict:
-    """Plotly JSON (typed arrays for NumPy data) in the app's style; ``moving``: the indices
-    the browser restyles."""
+def _figure_json(data: list[dict], layout: dict) -> dict:
+    """Plotly JSON (typed arrays for NumPy data) in the app's style: the still parts only (the
+    browser draws the moving ones over them, ``instant_rate_draw.js``)."""
     result = figure(data, layout).to_plotly_json()
     result["layout"] = STYLE | result["layout"]
-    result["moving"] = list(range(first_moving, len(data)))
     return result

@@ -47,12 +47,13 @@ def cached_background(example: str) -> tuple:
     return background(problem, window, minima, axis_titles=axes, function_name=name), window
 
 
-def build(example: str = "bowl", optimizer: str = "gd", learning_rate: float = 0.05) -> dict:
-    """The family (one batched call) and its view: what the server does per setup."""
+def build(example: str = "bowl", optimizer: str = "gd", learning_rate=0.05, **rules) -> dict:
+    """The family (one batched call) and its view: what the server does per setup; ``rules``
+    (``max_steps``, ``grad_tol``, …) go to :func:`~gdviz.family.rate_family`."""
     problem, start, minima, _, _, formula, hessian_at = setup(example)
     path, _ = cached_background(example)
     family = rate_family(
-        problem, start, optimizer, learning_rate=learning_rate, hessian_at=hessian_at
+        problem, start, optimizer, learning_rate=learning_rate, hessian_at=hessian_at, **rules
     )
     where = "Hessian at the minimum" if hessian_at is not None else "constant Hessian"
     return family_view(family, problem, ViewText.for_family(family, formula, where), path, minima)

@@ -36,7 +36,7 @@ LATENCY = """async (n) => {
     if (i === ir.state.member) i = (i + 1) % count;
     await frame();
     const start = performance.now();
-    alpha.value = String(Math.round(ir.position(ir.view.rates[i]) * 1000));
+    alpha.value = String(ir.position(ir.view.rates[i]));
     alpha.dispatchEvent(new Event('input', {bubbles: true}));
     if (ir.state.member !== i) throw new Error('the slider did not select rate ' + i);
     await ir.state.drawn;

@@ -124,7 +124,11 @@ def test_offline_file_works_with_every_request_blocked(
         page.keyboard.press("ArrowRight")  # stop by stop
     moved = state(page.main_frame)
     assert moved["member"] == min(first["member"] + 12, len(build(example, optimizer)["rates"]) - 1)
-    assert page.locator("#path-plot .scatterlayer .trace").count() >= 4
+    page.locator("#scrub").fill("0")  # back to the start: the current point is in view
+    drawn = page.locator("#path-plot .instant-overlay path").evaluate_all(
+        "paths => paths.map(p => (p.getAttribute('d') || '').length)"
+    )
+    assert len(drawn) == 5 and drawn[0] > 0 and drawn[3] > 0  # the path and the current point
     page.screenshot(path=str(SHOTS / f"instant-rate-{example}-{optimizer}-1280.png"))
     page.set_viewport_size({"width": 1920, "height": 1080})
     page.wait_for_timeout(300)
