@@ -4,7 +4,8 @@
    encoding (``family_view`` + the JSON the browser receives), ms, median of 7 after a warm-up,
    the background (colour field PNG + level lines, f and window only) cached as a page caches
    it; its cold cost is printed apart. Cases: the Elongated bowl (runs stop when they converge
-   or diverge) and the worst case, every run going the full 1,000 steps (``grad_tol = 0``).
+   or diverge) and the worst cases, with ``grad_tol = 0``: every run that does not diverge goes
+   the full 1,000 steps.
 2. Payload: the view's JSON, the iframe document the app sends (plotly.js linked), the offline
    file (plotly.js inlined); whether a second view re-downloads plotly.js.
 3. Headless Chromium, inside the app's iframe (tests/e2e/instant_rate_app.py): α slider 'input'
@@ -42,9 +43,9 @@ from gdviz.figures.instant_rate_page import family_html, view_json  # noqa: E402
 
 CASES = {  # name: (example, optimizer, rules)
     "bowl, gd (stops at convergence)": ("bowl", "gd", {}),
-    "bowl, gd, every run 1,000 steps": ("bowl", "gd", {"grad_tol": 0.0}),
-    "seed least squares, gd, 1,000 steps": ("seed", "gd", {"grad_tol": 0.0}),
-    "bowl, momentum, 1,000 steps": ("bowl", "momentum", {"grad_tol": 0.0}),
+    "bowl, gd, no convergence stop": ("bowl", "gd", {"grad_tol": 0.0}),
+    "seed least squares, gd, no convergence stop": ("seed", "gd", {"grad_tol": 0.0}),
+    "bowl, momentum, no convergence stop": ("bowl", "momentum", {"grad_tol": 0.0}),
 }
 
 
@@ -67,9 +68,9 @@ def server_figures() -> list[tuple[str, float, str]]:
     for name, (example, optimizer, rules) in CASES.items():
         cached_background(example)
         view = build(example, optimizer, **rules)
-        runs = len(view["rates"])
-        steps = max(int(s) for s in _longest(view))
-        rows.append((f"{name}: {runs} runs × ≤{steps} steps, compute + encode",
+        runs, steps = len(view["rates"]), [int(s) for s in _longest(view)]
+        shape = f"{runs} runs × ≤{max(steps)} steps ({sum(steps):,} in all)"
+        rows.append((f"{name}: {shape}, compute + encode",
                      median_ms(lambda e=example, o=optimizer, r=rules: view_json(build(e, o, **r))),
                      "ms"))  # fmt: skip
         rows.append((f"{name}: payload (view JSON)", len(view_json(view).encode()) / 1000, "KB"))

@@ -106,6 +106,10 @@ window.plotlyLoaded = fetch(SOURCE, {cache: "force-cache"})
     const script = document.createElement("script");
     script.text = source;
     document.head.appendChild(script);
+  })
+  .catch((error) => {
+    document.body.prepend(`plotly.js did not load from the app (${error}): reload the page.`);
+    throw error;
   });
 </script>"""
 

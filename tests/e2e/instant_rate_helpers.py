@@ -25,11 +25,13 @@ BACKGROUND = """() => {
           frame: window.instantRate.state.frame};
 }"""
 
-# Milliseconds from an α slider 'input' event to the next animation frame after the new path was
-# drawn (it has been painted by then), for n rates spread over the family.
+# Milliseconds from an α slider 'input' event until the frame that shows the new path has been
+# painted (a task posted from the next animation frame's callback runs after that frame's paint),
+# for n rates spread over the family.
 LATENCY = """async (n) => {
   const ir = window.instantRate, alpha = document.getElementById('alpha');
   const frame = () => new Promise(resolve => requestAnimationFrame(() => resolve()));
+  const painted = () => new Promise(resolve => requestAnimationFrame(() => setTimeout(resolve, 0)));
   const times = [], count = ir.view.rates.length;
   for (let k = 0; k < n; k += 1) {
     let i = (k * 7 + 3) % count;
@@ -40,7 +42,7 @@ LATENCY = """async (n) => {
     alpha.dispatchEvent(new Event('input', {bubbles: true}));
     if (ir.state.member !== i) throw new Error('the slider did not select rate ' + i);
     await ir.state.drawn;
-    await frame();
+    await painted();
     times.push(performance.now() - start);
   }
   return times;
