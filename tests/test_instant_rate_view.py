@@ -102,4 +102,5 @@ def test_settings_name_everything_that_shaped_the_runs():
     assert text.settings[:3] == ("β₁ = 0.8", "β₂ = 0.999", "ε = 1e-08")
     assert "up to 1000 steps, stop at ‖∇f‖ < 1e-06, or |Δf| < 1e-09" in text.settings
     assert "λmax = 21.21 (constant Hessian)" in text.settings
+    assert "no 2/λmax limit to mark (adaptive steps, or no curvature)" in text.settings
     assert text.settings[-1] == "36 rates α from 0.001 to 10"

@@ -75,6 +75,8 @@ class ViewText:
         settings.append(stop)
         if np.isfinite(family.lambda_max):
             settings.append(f"λmax = {family.lambda_max:.4g} ({where})")
+        if not family.marks:
+            settings.append("no 2/λmax limit to mark (adaptive steps, or no curvature)")
         rates = family.rates
         settings.append(f"{len(rates)} rates α from {rates[0]:.2g} to {rates[-1]:.3g}")
         title = f"Instant α: {spec.display_name}"
