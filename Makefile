@@ -54,6 +54,7 @@ bench: $(VENV)/.dev browser
 	$(PY) bench/data_bench.py
 	$(PY) bench/lab_bench.py
 	$(PY) bench/page_bench.py
+	$(PY) bench/instant_rate_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
