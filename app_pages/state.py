@@ -62,12 +62,19 @@ def keep(forms: tuple[Form, ...] = FORMS) -> None:
 
 
 def open_form(form: Form) -> list[str]:
-    """Seed the page's widgets from its URL where they have no value yet; the link's problems
-    (one line per ignored value), remembered for the session's first visit of the page."""
-    setup, problems = form.lesson.decode(st.query_params.to_dict())
+    """Seed the page's widgets from its URL; return the link's problems (one line per ignored
+    value). A link the page did not write itself (followed, pasted, or from another page's
+    "open in …") sets the whole setup; otherwise, e.g. back from another page with an empty
+    URL, the values the student left win."""
+    params = st.query_params.to_dict()
+    setup, problems = form.lesson.decode(params)
     state = st.session_state
+    followed = bool(params) and params != state.get(form.key("_published"))
     for name, value in asdict(setup).items():
-        state.setdefault(form.key(name), list(value) if isinstance(value, tuple) else value)
+        if followed or form.key(name) not in state:
+            set_fields(form, {name: value})
+    if followed:
+        state[form.key("_link_problems")] = problems
     return state.setdefault(form.key("_link_problems"), problems)
 
 
@@ -87,7 +94,9 @@ def current(form: Form):
 
 def publish(form: Form, setup) -> None:
     """Write ``setup`` to the URL (only what differs from the defaults)."""
-    st.query_params.from_dict(form.lesson.encode(setup))
+    params = form.lesson.encode(setup)
+    st.query_params.from_dict(params)
+    st.session_state[form.key("_published")] = params
 
 
 def bounds(form: Form, name: str) -> tuple[float, float]:
