@@ -14,7 +14,9 @@ import plotly
 import streamlit as st
 import streamlit.components.v1 as components
 
-from gdviz.figures.instant_rate_page import family_html
+from gdviz.figures.instant_rate import background, family_view
+from gdviz.figures.instant_rate_page import ViewText, family_html, plain_formula
+from gdviz.lessons.common import objective
 
 PLOTLY_FILES = Path(plotly.__file__).parent / "package_data"  # holds plotly.min.js
 
@@ -37,3 +39,17 @@ def show(view: dict, height: int = 820, file_name: str = "instant-alpha.html") -
         on_click="ignore",
         icon=":material/download:",
     )
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def cached_background(text: str, window, minima) -> dict:
+    """The still part of the path plot (colour field, level lines): per function and window."""
+    return background(objective(text), window, minima)
+
+
+def show_family(family, text: str, window, minima, where: str) -> None:
+    """A lesson's family of runs for ``text`` (its f) as the Instant-α view."""
+    problem = objective(text)
+    names = ", ".join(problem.variables)
+    words = ViewText.for_family(family, f"f({names}) = {plain_formula(text)}", where)
+    show(family_view(family, problem, words, cached_background(text, window, minima), minima))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_pages import state, views, widgets
+from app_pages import instant_rate, state, views, widgets
 from app_pages.state import LAB as FORM
 from gdviz.figures import basins as basin_figures
 from gdviz.figures import cobweb
@@ -86,7 +86,7 @@ with st.sidebar:
     name = st.selectbox("Optimizer", list(OPTIMIZERS), key=P + "optimizer", help=TEXT["opt"],
                         format_func=lambda n: OPTIMIZERS[n].display_name)  # fmt: skip
     widgets.hyperparameter_inputs(name, P)
-    if section in ("sweep", "schedules", "basins"):
+    if section in ("sweep", "schedules", "basins", "instant"):
         widgets.learning_rate_input(P + "learning_rate", "Your learning rate α")
     if section != "basins":  # Basins have their own step budget
         section_controls("run")
@@ -130,6 +130,10 @@ if section == "side":
             views.chart(chart, f"{P}side_chart_{i}")
     chart = figures.losses_figure(paths, info.f_star)
     views.chart(chart, P + "side_losses")
+elif section == "instant":
+    family = compute(lab_runs.instant_family, key)
+    instant_rate.show_family(family, setup.function, window, minima, f"Hessian {info.where}")
+    st.caption(TEXT["instant"])
 elif section == "sweep":
     result = compute(lab_sweep.sweep, key)
     st.markdown(views.heading(result.yours.name, result.yours.verdict))

@@ -5,6 +5,8 @@ import streamlit as st
 from app_pages import state, views, widgets
 from app_pages.state import PLAYGROUND as FORM
 from gdviz.lessons.common import matching_preset, preset_fields, view_window
+from gdviz.lessons.learning_rate import setup as lab_settings
+from gdviz.lessons.learning_rate.setup import LabSetup
 from gdviz.lessons.playground import runs as pg
 from gdviz.lessons.playground.setup import COMPARE_MODES
 from gdviz.optimizers import OPTIMIZERS
@@ -94,6 +96,12 @@ else:
 window = view_window(f, setup, preset)
 minima = preset.minima if preset else ()
 animation = views.descent_charts(f, runs, window, minima, setup.schedule != "constant")
+lab_setup = LabSetup(section="instant", preset=setup.preset, function=setup.function,
+                     optimizer=setup.optimizer, learning_rate=setup.learning_rate,
+                     start_x=setup.start_x, start_y=setup.start_y,
+                     max_steps=min(setup.max_steps, 5000), **setup.hyperparameters)  # fmt: skip
+st.page_link("app_pages/learning_rate.py", label="Drag α live: this setup in Instant α",
+             icon=":material/tune:", query_params=lab_settings.encode(lab_setup))  # fmt: skip
 views.step_inspector(runs, f, setup.optimizer if setup.compare != "optimizers" else "")
 code = st.expander("Generated NumPy code (what the engine runs)", key="code", on_change="rerun")
 if code.open:  # lazy, like the step table: the code highlighter loads only when asked for
