@@ -163,7 +163,7 @@ def run(challenge: Challenge, problem, learning_rate=None, name=None, **rules) -
 def what_it_did(problem, trajectory: Trajectory) -> str:
     """The outcome choice a single run earns, from the engine's status, values and steps:
     ``converges``, ``oscillates`` (converges, overshooting the steep direction back and forth),
-    ``too_slow`` (the budget ran out while f still fell), ``diverges`` (f grew), ``unbounded``
+    ``too_slow`` (the budget ran out while f still fell over its last tenth), ``diverges`` (f grew), ``unbounded``
     (f fell without bound), ``saddle`` (∇f ≈ 0 where the Hessian has a negative eigenvalue),
     or, for runs no outcome question is asked about, ``cycling`` and ``undefined``.
 
@@ -184,7 +184,8 @@ def what_it_did(problem, trajectory: Trajectory) -> str:
         return "oscillates" if oscillating(problem, trajectory) else "converges"
     if values[-1] > values[0]:
         return "diverges"
-    if values[-1] < values[0]:
+    recent = values[-1 - max(1, n // 10)]  # f a tenth of the run ago: still falling?
+    if values[-1] < recent - 1e-9 * (abs(values[0] - values[-1]) + abs(values[-1])):
         return "too_slow"
     return "cycling"
 
@@ -431,6 +432,8 @@ def _label(challenge: Challenge, name: str | None = None, rate: float | None = N
 def _outcome(challenge, problem, question) -> Solution:
     trajectory = run(challenge, problem)
     did = what_it_did(problem, trajectory)
+    if did not in question.ids:
+        raise ChallengeError(words.cannot_ask(did))
     theory = theory_of(challenge, problem)
     lines = words.explain_outcome(challenge, did, theory, trajectory)
     verdict = f"It {words.OUTCOME_VERBS.get(did, did)}. {trajectory.message}"

@@ -9,7 +9,7 @@ Links are untrusted: ``unpack`` never raises, it keeps what is valid and says wh
 
 >>> link = pack([Challenge(learning_rate=0.11), Challenge(question="threshold")])
 >>> link
-'bHI9MC4xMQ.cT10aHJlc2hvbGQ'
+'cT1vdXRjb21lJmxyPTAuMTE.cT10aHJlc2hvbGQ'
 >>> challenges, problems = unpack(link + ".%%%")
 >>> [(c.question, c.learning_rate) for c in challenges], problems
 ([('outcome', 0.11), ('threshold', 0.09)], ['Challenge 3 of the link was ignored: it is not a \
@@ -118,8 +118,9 @@ def decode(params: dict[str, str]) -> tuple[Challenge, list[str]]:
 
 
 def token(challenge: Challenge) -> str:
-    """One challenge as a URL-safe token (its query string, base64url without padding)."""
-    text = urlencode(encode(challenge))
+    """One challenge as a URL-safe token: its query string (the question always, then what
+    differs from the defaults), base64url without padding."""
+    text = urlencode({"q": challenge.question} | encode(challenge))  # never empty
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
