@@ -163,9 +163,10 @@ def run(challenge: Challenge, problem, learning_rate=None, name=None, **rules) -
 def what_it_did(problem, trajectory: Trajectory) -> str:
     """The outcome choice a single run earns, from the engine's status, values and steps:
     ``converges``, ``oscillates`` (converges, overshooting the steep direction back and forth),
-    ``too_slow`` (the budget ran out while f still fell over its last tenth), ``diverges`` (f grew), ``unbounded``
-    (f fell without bound), ``saddle`` (∇f ≈ 0 where the Hessian has a negative eigenvalue),
-    or, for runs no outcome question is asked about, ``cycling`` and ``undefined``.
+    ``too_slow`` (the budget ran out while f still fell over its last tenth), ``diverges``
+    (f grew), ``unbounded`` (f fell without bound), ``saddle`` (∇f ≈ 0 where the Hessian has a
+    negative eigenvalue), or, for runs no outcome question is asked about, ``cycling`` and
+    ``undefined``.
 
     This is the one mapping from a run to an answer: once ``gdviz.verdict`` (branch
     ``verdict``) is merged it becomes ``OUTCOMES[gdviz.verdict(problem, trajectory).kind]``

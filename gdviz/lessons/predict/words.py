@@ -14,6 +14,7 @@ import math
 import numpy as np
 
 from gdviz.optimizers import OPTIMIZERS
+from gdviz.schedules import SCHEDULES
 
 OUTCOMES = {
     "too_slow": "creeps: too slow to get there within the budget",
@@ -353,3 +354,35 @@ def explain_variants(
             "noise (about α in size) stops it getting closer."
         )
     return first, second
+
+
+def describe(challenge) -> str:
+    """The setup in one sentence, without anything that gives the answer away."""
+    start = point((challenge.start_x, challenge.start_y))
+    if challenge.question == "variants":
+        source = (
+            f"{challenge.n:,} generated points, y = 1 + 2x + noise with x from 0 to 10"
+            if challenge.data == "generated"
+            else "the seed's 3 points"
+        )
+        scaled = ", x standardised" if challenge.standardise else ""
+        if challenge.optimizer != "gd":
+            scaled += f" ({OPTIMIZERS[challenge.optimizer].display_name} steps)"
+        return (
+            f"Data: {source}{scaled}. Batch GD, SGD and mini-batch (b = {challenge.batch_size}) "
+            f"each get {challenge.epochs:g} pass over it with the same α = "
+            f"{challenge.learning_rate:g}, from θ₀ = {start}."
+        )
+    names = challenge.racers if challenge.question == "race" else (challenge.optimizer,)
+    shown = [OPTIMIZERS[name].display_name for name in names]
+    optimizer = " and ".join([", ".join(shown[:-1]), shown[-1]] if len(shown) > 1 else shown)
+    each = " each" if len(shown) > 1 else ""
+    rate = (
+        "" if challenge.question == "threshold" else f"{each} with α = {challenge.learning_rate:g}"
+    )
+    if challenge.schedule != "constant":
+        rate += f" ({SCHEDULES[challenge.schedule].display_name.lower()} schedule)"
+    tests = [f"‖∇f‖ < {challenge.grad_tol:g}"] if challenge.grad_tol else []
+    tests += [f"|Δf| < {challenge.value_tol:g}"] if challenge.value_tol else []
+    stop = f", stopping when {' or '.join(tests)}" if tests else ", with no convergence test"
+    return f"{optimizer}{rate}, from θ₀ = {start}, at most {challenge.max_steps:,} steps{stop}."
