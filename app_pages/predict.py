@@ -111,6 +111,7 @@ with answer:
         st.caption("Nothing is drawn until you commit: the contour and the start only.")
     else:
         pv.verdict(solution, entry["response"])
+        pv.autoplay(f"self-{link}")
         left, right = st.columns(2)
         left.button("Next challenge", key=P + "next", on_click=next_challenge, type="primary",
                     icon=":material/arrow_forward:")  # fmt: skip

@@ -27,7 +27,11 @@ PHASES = {"open": "answers open", "locked": "answers locked", "revealed": "revea
 STYLE = """<style>
 .gd-room {display: flex; flex-wrap: wrap; align-items: baseline; gap: 0 2rem;}
 .gd-code {font-size: 3.6rem; font-weight: 700; letter-spacing: .12em; line-height: 1.1;}
-.gd-join {font-size: 1.55rem; word-break: break-all;}
+.gd-join {font-size: 1.35rem; word-break: break-all;}
+</style>"""
+STUDENT_STYLE = """<style>
+.gd-where {padding-top: 1.4rem; color: #5C6370;}
+[data-testid="stRadio"] label {padding: .45rem 0; font-size: 1.1rem;}
 </style>"""
 
 
@@ -85,83 +89,67 @@ def live_count(code: str, version: int, position: int, question) -> None:
     st.metric("Answers in", pv.total(question, counts))
 
 
+TEACHER_BUTTONS = (  # label, action, icon
+    ("Lock answers", "lock", ":material/lock:"),
+    ("Reveal", "reveal", ":material/visibility:"),
+    ("Next question", "advance", ":material/arrow_forward:"),
+    ("Close the room", "close", ":material/close:"),
+)
+
+
+def controls(room: rooms.Room, token: str) -> None:
+    """Lock, Reveal, Next, Close: one row, each enabled only when it can act."""
+    enabled = {"lock": room.phase == "open", "reveal": room.phase != "revealed",
+               "advance": room.position + 1 < room.size, "close": True}  # fmt: skip
+    for column, (label, action, icon) in zip(st.columns(4), TEACHER_BUTTONS, strict=True):
+        extra = (room.position,) if action == "advance" else ()
+        column.button(label, key=P + action, disabled=not enabled[action], icon=icon,
+                      type="primary" if action == "reveal" else "secondary", on_click=act,
+                      args=(action, room.code, token, *extra), width="stretch")  # fmt: skip
+
+
 def teacher(room: rooms.Room, token: str, challenge, solution, why_not: str) -> None:
     join = challenges.predict_link(f"room={room.code}")
     st.html(
         f'{STYLE}<div class="gd-room"><div class="gd-code">{rooms.display_code(room.code)}'
         f'</div><div class="gd-join">Join at <b>{html.escape(join)}</b></div></div>'
     )
-    title = course.title_of(challenge)
-    where = f"Question {room.position + 1} of {room.size}" + (f" · {title}" if title else "")
     if room.phase == "closed":
         st.info("You closed this room. Students see that it is closed.", icon=":material/check:")
         ss.get(P + "hosting", {}).pop(room.code, None)
         leave()
         return
-    st.caption(
-        f"{where} · **{PHASES[room.phase]}** · the room lasts until it is 4 hours old. "
-        "Keep this tab: your control of the room lives in it."
-    )
+    title = course.title_of(challenge)
+    where = f"Question {room.position + 1} of {room.size}" + (f" · {title}" if title else "")
+    st.caption(f"{where} · **{PHASES[room.phase]}** · open until 4 hours after it began; keep "
+               "this tab, your control of the room lives in it.")  # fmt: skip
+    controls(room, token)
     if P + "room_error" in ss:
         st.warning(ss.pop(P + "room_error"))
-    revealed = room.phase == "revealed"
-    if solution is not None:
-        picture, side = st.columns([3, 2], gap="large")
-        with picture:
-            pv.chart(challenge, solution, revealed, f"{P}room_chart_{revealed}", height=430)
-        with side:
-            st.markdown(f"### {solution.question.prompt}")
-            pv.setup_line(challenge)
-            if not solution.question.numeric and not revealed:
-                labels = [
-                    f"{i}. {pv.plain(c.label)}" for i, c in enumerate(solution.question.choices, 1)
-                ]
-                st.markdown("\n".join(labels))
-            counts = pv.store().counts(room.code, room.position)
-            if room.phase == "open":
-                live_count(room.code, room.version, room.position, solution.question)
-            elif not revealed:
-                st.metric("Answers in (locked)", pv.total(solution.question, counts))
-            else:
-                pv.distribution(solution, counts, f"{P}room_answers", height=260)
-    else:
+    if solution is None:
         st.warning(why_not, icon=":material/block:")
-    buttons = st.columns(4)
-    code = room.code
-    buttons[0].button(
-        "Lock answers",
-        key=P + "lock",
-        disabled=room.phase != "open",
-        on_click=act,
-        args=("lock", code, token),
-        icon=":material/lock:",
-    )
-    buttons[1].button(
-        "Reveal",
-        key=P + "reveal",
-        disabled=revealed,
-        type="primary",
-        on_click=act,
-        args=("reveal", code, token),
-        icon=":material/visibility:",
-    )
-    buttons[2].button(
-        "Next question",
-        key=P + "advance",
-        disabled=room.position + 1 >= room.size,
-        on_click=act,
-        args=("advance", code, token, room.position),
-        icon=":material/arrow_forward:",
-    )
-    buttons[3].button(
-        "Close the room",
-        key=P + "close",
-        on_click=act,
-        args=("close", code, token),
-        icon=":material/close:",
-    )
-    if revealed and solution is not None:
-        pv.verdict(solution)
+        return
+    question, revealed = solution.question, room.phase == "revealed"
+    picture, side = st.columns([3, 2], gap="large")
+    with picture:
+        pv.chart(challenge, solution, revealed, f"{P}room_chart_{revealed}", height=420)
+    with side:
+        st.markdown(f"### {question.prompt}")
+        counts = pv.store().counts(room.code, room.position)
+        if revealed:
+            st.markdown(f"**{pv.plain(solution.verdict)}**")
+            pv.distribution(solution, counts, f"{P}room_answers", height=210)
+            pv.explanation(solution)
+            pv.autoplay(f"{room.code}-{room.position}")
+            return
+        pv.setup_line(challenge)
+        if not question.numeric:
+            st.markdown("\n".join(f"{i}. {pv.plain(c.label)}"
+                                  for i, c in enumerate(question.choices, 1)))  # fmt: skip
+        if room.phase == "open":
+            live_count(room.code, room.version, room.position, question)
+        else:
+            st.metric("Answers in (locked)", pv.total(question, counts))
 
 
 # --- a student ------------------------------------------------------------------------------
@@ -193,23 +181,32 @@ def send(code: str, position: int, pick: str, question) -> None:
 
 def student(room: rooms.Room, challenge, solution, why_not: str) -> None:
     me = ss.setdefault(P + "student", rooms.new_student())
-    st.caption(
-        f"Room {rooms.display_code(room.code)} · question {room.position + 1} of {room.size}"
+    st.html(
+        f'{STUDENT_STYLE}<div class="gd-where">Room {rooms.display_code(room.code)} · question '
+        f"{room.position + 1} of {room.size}</div>"
     )
     if room.phase == "closed" or solution is None:
-        st.info(
-            "Your teacher has closed this room. Thank you!" if solution is not None else why_not
-        )
+        st.info("Your teacher has closed this room. Thank you!" if solution is not None
+                else why_not)  # fmt: skip
         leave()
         if room.phase != "closed":
             watch(room.code, room.version)
         return
     question, revealed = solution.question, room.phase == "revealed"
+    store = pv.store()
+    mine = store.answer_of(room.code, me, room.position)
     st.markdown(f"### {question.prompt}")
+    if revealed:  # the result first: on a phone it is what they look for
+        pv.verdict(solution, answers.parse_response(question, mine) if mine else None)
+        pv.chart(challenge, solution, True, f"{P}student_chart_after", height=330)
+        pv.explanation(solution)
+        pv.distribution(solution, store.counts(room.code, room.position), f"{P}class", 220)
+        pv.autoplay(f"{room.code}-{room.position}")
+        watch(room.code, room.version)
+        return
     pv.setup_line(challenge)
-    pv.chart(challenge, solution, revealed, f"{P}student_chart_{revealed}", height=330)
+    pv.chart(challenge, solution, False, f"{P}student_chart_before", height=330)
     pick = f"{P}answer_{room.code}_{room.position}"
-    mine = pv.store().answer_of(room.code, me, room.position)
     if pick not in ss and mine is not None:
         ss[pick] = float(mine) if question.numeric else mine
     arguments, closed = (room.code, room.position, pick, question), room.phase != "open"
@@ -220,19 +217,13 @@ def student(room: rooms.Room, challenge, solution, why_not: str) -> None:
         pv.response_input(question, pick, disabled=closed, on_change=send, args=arguments)
     if P + "send_error" in ss:
         st.warning(ss.pop(P + "send_error"))
-    mine = pv.store().answer_of(room.code, me, room.position)
-    if revealed:
-        pv.verdict(solution, answers.parse_response(question, mine) if mine else None)
-        pv.distribution(
-            solution, pv.store().counts(room.code, room.position), f"{P}class", height=240
-        )
-    elif mine is None:
-        st.caption("Pick your answer: it is sent at once.")
-    elif room.phase == "open":
-        st.success(
-            f"Sent: {pv.plain(pv.said(question, answers.parse_response(question, mine)))}. "
-            "You can change it until your teacher locks the answers."
-        )
-    else:
+    mine = store.answer_of(room.code, me, room.position)
+    if mine is None:
+        st.caption("Locked answers can't be changed." if closed else
+                   "Pick your answer: it is sent at once.")  # fmt: skip
+    elif not closed:
+        said = pv.plain(pv.said(question, answers.parse_response(question, mine)))
+        st.success(f"Sent: {said}. You can change it until your teacher locks the answers.")
+    if closed:
         st.info("Answers are locked. Watch the board!", icon=":material/lock:")
     watch(room.code, room.version)

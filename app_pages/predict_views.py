@@ -162,7 +162,38 @@ def verdict(solution: answers.Solution, response=None) -> None:
         else:
             st.error(f"**Not this time** ({text})", icon=":material/close:")
     st.markdown(f"**{plain(solution.verdict)}**")
+    explanation(solution)
+
+
+def explanation(solution: answers.Solution) -> None:
+    """The two lines of theory."""
     st.info("\n\n".join(plain(line) for line in solution.explanation), icon=":material/school:")
+
+
+PLAY = """<script>
+(() => {
+  const key = "KEY", played = (window.gdvizPlayed = window.gdvizPlayed || {});
+  if (played[key]) return;
+  let tries = 0;
+  const timer = setInterval(() => {
+    const play = [...document.querySelectorAll(".updatemenu-button")]
+      .find((button) => button.textContent.includes("Play"));
+    if (play || ++tries > 60) clearInterval(timer);
+    if (play) {
+      played[key] = true;
+      play.dispatchEvent(new MouseEvent("click", {bubbles: true}));
+    }
+  }, 250);
+})();
+</script>"""
+
+
+def autoplay(key: str) -> None:
+    """Press the run's ▶ Play once when it is revealed (once per ``key`` per browser tab).
+
+    A fixed script of ours; ``key`` is reduced to letters, digits and dashes."""
+    safe = "".join(character for character in key if character.isalnum() or character == "-")
+    st.html(PLAY.replace("KEY", safe), unsafe_allow_javascript=True)
 
 
 def score() -> tuple[int, int, int]:
@@ -241,7 +272,8 @@ def valid_counts(question: answers.Question, counts: dict[str, int]):
             except ValueError:
                 continue
         return guesses
-    return [question.label(i) for i in question.ids], [counts.get(i, 0) for i in question.ids]
+    ticks = [choice.tick for choice in question.choices]
+    return ticks, [counts.get(i, 0) for i in question.ids]
 
 
 def distribution(solution: answers.Solution, counts: dict[str, int], key: str, height=300):

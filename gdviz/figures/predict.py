@@ -24,16 +24,21 @@ MARK = {
     "line": {"color": "#1B1B1E", "width": 1.5},
 }
 RIGHT, WRONG, OTHER = "#2F9E44", "#C92A2A", "#748FFC"
+# No mode bar: on a phone it covers the legend, and these pictures are not for zooming.
+NO_MODEBAR = {"modebar": {"remove": ["toImage", "zoom", "pan", "select", "lasso", "zoomIn",
+                                     "zoomOut", "autoScale", "resetScale"]}}  # fmt: skip
 
 
-def _start(point: Sequence[float]) -> dict:
+def _start(point: Sequence[float], window: Window) -> dict:
+    """θ₀, labelled on the side that has room."""
+    right_half = point[0] > (window.x_min + window.x_max) / 2
     return {
         "type": "scatter",
         "x": [float(point[0])],
         "y": [float(point[1])],
         "mode": "markers+text",
         "text": ["θ₀"],
-        "textposition": "top right",
+        "textposition": "top left" if right_half else "top right",
         "textfont": {"size": 15, "color": "#1B1B1E"},
         "name": "start θ₀",
         "showlegend": False,
@@ -60,7 +65,7 @@ def _marks(marks: Sequence[tuple[str, Sequence[float]]]) -> dict:
 
 
 def _sized(layout: dict, height: int | None, bottom: int | None = None) -> dict:
-    layout = dict(layout)
+    layout = dict(layout) | NO_MODEBAR
     if height:
         layout["height"] = height
     if bottom is not None:
@@ -74,7 +79,7 @@ def before_figure(
     """The contour and the start (and ``marks``): no path, no frames, no status."""
     traces = [dict(trace) for trace in background.traces]
     traces[2] = traces[2] | {"x": [], "y": [], "showlegend": False}  # no minimum unless marked
-    traces.append(_start(start))
+    traces.append(_start(start, background.window))
     if marks:
         traces.append(_marks(marks))
     return figure(traces, _sized(background.layout, height, bottom=50))
@@ -87,6 +92,7 @@ def after_figure(
     result = descent_figure(background, paint(runs), gradient)
     if marks:
         result.add_trace(go.Scatter(_marks(marks)))
+    result.update_layout(NO_MODEBAR)
     if height:
         result.update_layout(height=height + 18 * (len(runs) - 1))
     return result
@@ -104,7 +110,7 @@ def before_curve(value: Callable, window: Window, start: float, marks=(), height
         {"type": "scatter", "x": f32(xs), "y": f32(ys), "mode": "lines", "name": "f(x)",
          "line": {"color": "#26468C", "width": 3}, "showlegend": False,
          "hovertemplate": "x = %{x:.4g}<br>f = %{y:.4g}<extra></extra>"},
-        _start((start, f0)),
+        _start((start, f0), window),
     ]  # fmt: skip
     if marks:
         traces.append(_marks(on_curve))
@@ -116,21 +122,23 @@ def before_curve(value: Callable, window: Window, start: float, marks=(), height
         "plot_bgcolor": "#FFFFFF",
         "hovermode": "closest",
         "dragmode": False,
-    }
+    } | NO_MODEBAR
     return figure(traces, layout)
 
 
 def after_curve(value, derivative, window: Window, runs, marks=(), height: int = 460):
     minima = [point[0] for _, point in marks]
-    return curve_figure(value, derivative, window, paint(runs), minima=minima, height=height)
+    result = curve_figure(value, derivative, window, paint(runs), minima=minima, height=height)
+    return result.update_layout(NO_MODEBAR)
 
 
 def answers_figure(
     labels: Sequence[str], counts: Sequence[int], right: Sequence[bool] | None, height: int = 300
 ) -> go.Figure:
-    """How many chose each answer; after the reveal the right one is green, the others red."""
+    """How many chose each answer (count and share beside each bar); after the reveal the
+    right one is green, the others red."""
     colours = [OTHER] * len(labels) if right is None else [RIGHT if r else WRONG for r in right]
-    total = max(1, sum(counts))
+    total, most = max(1, sum(counts)), max(1, max(counts, default=1))
     trace = {
         "type": "bar",
         "orientation": "h",
@@ -138,19 +146,21 @@ def answers_figure(
         "x": list(counts),
         "marker": {"color": colours},
         "text": [f"{c} · {c / total:.0%}" for c in counts],
-        "textposition": "auto",
-        "textfont": {"size": 16},
+        "textposition": "outside",
+        "cliponaxis": False,
+        "textfont": {"size": 15},
         "hoverinfo": "skip",
     }
     layout = {
         "height": height,
         "margin": {"l": 10, "r": 10, "t": 10, "b": 30},
-        "yaxis": {"autorange": "reversed", "automargin": True, "tickfont": {"size": 15}},
-        "xaxis": {"rangemode": "tozero", "dtick": max(1, int(np.ceil(max(counts, default=1) / 5)))},
+        "yaxis": {"autorange": "reversed", "automargin": True, "tickfont": {"size": 14}},
+        "xaxis": {"range": [0, most * 1.35], "dtick": max(1, int(np.ceil(most / 4))),
+                  "showgrid": False},
         "plot_bgcolor": "#FFFFFF",
-        "bargap": 0.25,
+        "bargap": 0.3,
         "dragmode": False,
-    }
+    } | NO_MODEBAR  # fmt: skip
     return figure([trace], layout)
 
 
@@ -186,5 +196,5 @@ def guesses_figure(guesses: Sequence[float], truth: float | None, height: int = 
         "plot_bgcolor": "#FFFFFF",
         "shapes": shapes,
         "dragmode": False,
-    }
+    } | NO_MODEBAR
     return figure([trace], layout)

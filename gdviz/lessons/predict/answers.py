@@ -51,6 +51,11 @@ class Choice:
 
     id: str
     label: str
+    short: str = ""  # for a chart's axis; the label when empty
+
+    @property
+    def tick(self) -> str:
+        return self.short or self.label
 
 
 @dataclass(frozen=True)
@@ -304,7 +309,10 @@ def question_of(challenge: Challenge) -> Question:
             ids.append("unbounded")
         if can_saddle(problem, window_of(challenge, problem)):
             ids.append("saddle")
-        choices = [Choice(i, words.outcome_label(i, challenge.max_steps)) for i in ids]
+        choices = [
+            Choice(i, words.outcome_label(i, challenge.max_steps), words.OUTCOME_TICKS[i])
+            for i in ids
+        ]
     elif kind == "race":
         choices = [Choice(n, OPTIMIZERS[n].display_name) for n in challenge.racers]
         choices.append(Choice("none", f"none within {challenge.max_steps:,} steps"))

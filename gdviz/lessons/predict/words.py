@@ -24,6 +24,14 @@ OUTCOMES = {
     "unbounded": "runs off to −∞",
     "saddle": "stops at a saddle point",
 }
+OUTCOME_TICKS = {
+    "too_slow": "creeps",
+    "converges": "converges",
+    "oscillates": "oscillates, converges",
+    "diverges": "diverges",
+    "unbounded": "runs off to −∞",
+    "saddle": "stops at a saddle",
+}
 OUTCOME_VERBS = {
     "too_slow": "creeps, too slow for its budget",
     "converges": "converges",
