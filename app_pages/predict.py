@@ -14,9 +14,20 @@ from gdviz.lessons.predict.challenge import pack, token
 
 P, ss = FORM.prefix, st.session_state
 problems = state.open_form(FORM)
+linked = st.query_params.to_dict()
+if linked and linked != ss.get(P + "_published"):  # arrived by a link (e.g. "Open it"): it wins
+    state.set_fields(FORM, vars(FORM.lesson.decode(linked)[0]))
+
+
+def publish() -> None:
+    setup = state.current(FORM)
+    state.publish(FORM, setup)
+    ss[P + "_published"] = FORM.lesson.encode(setup)
+
+
 if ss[P + "room"]:
     predict_room.show(ss[P + "room"])
-    state.publish(FORM, state.current(FORM))
+    publish()
     st.stop()
 
 quiz, quiz_problems = pv.quiz_of(ss[P + "quiz"])
@@ -86,7 +97,7 @@ challenge, link = lesson.challenge, token(lesson.challenge)
 solution, why_not = challenges.solved(challenge)
 st.subheader(f"{number} · {lesson.title}")
 st.caption(pv.plain(lesson.idea))
-state.publish(FORM, state.current(FORM))
+publish()
 if solution is None:
     st.warning(why_not, icon=":material/block:")
     st.button("Next challenge", key=P + "skip", on_click=next_challenge)

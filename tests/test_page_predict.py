@@ -114,6 +114,21 @@ def test_a_quiz_link_is_its_own_course():
                                                            "2 · Where is the edge?"]  # fmt: skip
 
 
+def test_a_link_followed_inside_the_session_wins_over_what_was_there():
+    at = predict(i="4")
+    at.switch_page("app_pages/playground.py")
+    at.run()
+    at.switch_page(PAGE)  # back by the sidebar: as it was left
+    at.run()
+    assert at.subheader[0].value.startswith("4 ·")
+    at.switch_page("app_pages/playground.py")
+    at.run()
+    at.query_params["c"] = token(Challenge(question="threshold"))  # an "Open it" link
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception and at.subheader[0].value == "1 · Where is the edge?"
+
+
 def test_a_made_challenge_and_a_broken_link():
     at = predict(c=token(Challenge(function="x^2 + 3y^2", learning_rate=0.3)) + ".%%%")
     assert not at.exception
