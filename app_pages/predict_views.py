@@ -59,9 +59,7 @@ def _picture(challenge: Challenge, size: int):
 def marks(challenge: Challenge, solution: answers.Solution) -> list[tuple[str, tuple]]:
     if challenge.question == "basin":
         return [(words.letter(i), m) for i, m in enumerate(solution.minima)]
-    if challenge.question == "variants":
-        return [("θ*", solution.minima[0])]
-    return []
+    return []  # (θ* of the data question is the background's own marked minimum)
 
 
 def chart(challenge, solution, played: bool, key: str, height: int = 480, clickable=False):
@@ -80,7 +78,8 @@ def chart(challenge, solution, played: bool, key: str, height: int = 480, clicka
     elif played:
         figure = figures.after_figure(background, solution.runs, problem.gradient, marked, height)
     else:
-        figure = figures.before_figure(background, start, marked, height)
+        with_minimum = challenge.question == "variants"  # θ*: what "closest" is measured to
+        figure = figures.before_figure(background, start, marked, height, with_minimum)
     options = {"on_select": "rerun", "selection_mode": "points"} if clickable else {}
     views.chart(figure, key, **options)
     if played:

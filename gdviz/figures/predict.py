@@ -74,11 +74,17 @@ def _sized(layout: dict, height: int | None, bottom: int | None = None) -> dict:
 
 
 def before_figure(
-    background: Backdrop, start: Sequence[float], marks=(), height: int | None = None
+    background: Backdrop,
+    start: Sequence[float],
+    marks=(),
+    height: int | None = None,
+    minima: bool = False,
 ) -> go.Figure:
-    """The contour and the start (and ``marks``): no path, no frames, no status."""
+    """The contour and the start (and ``marks``; the background's minima if ``minima``): no
+    path, no frames, no status."""
     traces = [dict(trace) for trace in background.traces]
-    traces[2] = traces[2] | {"x": [], "y": [], "showlegend": False}  # no minimum unless marked
+    if not minima:
+        traces[2] = traces[2] | {"x": [], "y": [], "showlegend": False}
     traces.append(_start(start, background.window))
     if marks:
         traces.append(_marks(marks))

@@ -129,14 +129,14 @@ def preset_of(challenge: Challenge) -> Preset | None:
 def window_of(challenge: Challenge, problem) -> Window:
     """The view: the preset's, else a square around the origin holding the start and the
     minimum GD finds from it (the θ-plane around θ* for data)."""
-    preset = preset_of(challenge)
-    if preset or getattr(problem, "dimension", 2) == 1:
-        return view_window(problem, challenge, preset)
     start = start_of(challenge, problem)
-    if hasattr(problem, "solution"):
+    if hasattr(problem, "solution"):  # data: θ-space around θ*
         centre = np.asarray(problem.solution, dtype=float)
         reach = max(0.5, 1.3 * float(np.max(np.abs(start - centre))))
         return Window(centre[0] - reach, centre[0] + reach, centre[1] - reach, centre[1] + reach)
+    preset = preset_of(challenge)
+    if preset or problem.dimension == 1:
+        return view_window(problem, challenge, preset)
     far = np.abs(np.concatenate([start, minimum_near(challenge, problem)]))
     reach = max(3.0, 1.3 * float(np.max(far[np.isfinite(far)], initial=0.0)))
     return Window(-reach, reach, -reach, reach)

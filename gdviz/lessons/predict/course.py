@@ -52,7 +52,7 @@ COURSE: tuple[Lesson, ...] = (
         "Initialization",
         "The first guess θ₀ matters: on a landscape with several valleys the update rule "
         "θ ← θ − α∇J only ever goes downhill from where it starts.",
-        _C(question="basin", function=CAMEL, start_x=2.2, start_y=-1.5, learning_rate=0.05),
+        _C(question="basin", function=CAMEL, start_x=1.4, start_y=0.2, learning_rate=0.05),
     ),
     Lesson(
         "Learning rate too small",
