@@ -42,9 +42,8 @@ def join() -> None:
 
 
 def open_room() -> None:
-    link = ss[P + "quiz"] or pack([lesson.challenge for lesson in quiz])
-    try:
-        host = pv.store().open_room(link, len(quiz))
+    try:  # the challenges as read (a link's unusable parts are left out)
+        host = pv.store().open_room(pack([lesson.challenge for lesson in quiz]), len(quiz))
     except rooms.RoomError as error:
         ss[P + "join_error"] = str(error)
         return

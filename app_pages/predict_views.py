@@ -39,9 +39,9 @@ def quiz_of(link: str) -> tuple[tuple[Lesson, ...], list[str]]:
         by_challenge.get(c, Lesson(f"Challenge {i}", "A challenge made on the Playground.", c))
         for i, c in enumerate(found, start=1)
     )
-    return lessons or course.COURSE, problems + (
-        [] if lessons or not link else ["Using the course."]
-    )
+    if not lessons:
+        problems.append("No challenge of this link could be used: here is the built-in course.")
+    return lessons or course.COURSE, problems
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)

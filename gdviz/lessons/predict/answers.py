@@ -165,6 +165,18 @@ def run(challenge: Challenge, problem, learning_rate=None, name=None, **rules) -
 # --- what a run did -------------------------------------------------------------------------
 
 
+FROM_VERDICT = {  # gdviz.verdict's kinds (branch ``verdict``) → this lesson's outcome choices
+    "converged": "converges",
+    "saddle": "saddle",
+    "too_slow": "too_slow",
+    "cycling": "cycling",
+    "diverging": "diverges",
+    "unbounded": "unbounded",
+    "undefined": "undefined",
+    "stalled": "too_slow",  # α decayed to 0 before it got there
+}
+
+
 def what_it_did(problem, trajectory: Trajectory) -> str:
     """The outcome choice a single run earns, from the engine's status, values and steps:
     ``converges``, ``oscillates`` (converges, overshooting the steep direction back and forth),
@@ -173,9 +185,9 @@ def what_it_did(problem, trajectory: Trajectory) -> str:
     negative eigenvalue), or, for runs no outcome question is asked about, ``cycling`` and
     ``undefined``.
 
-    This is the one mapping from a run to an answer: once ``gdviz.verdict`` (branch
-    ``verdict``) is merged it becomes ``OUTCOMES[gdviz.verdict(problem, trajectory).kind]``
-    with ``oscillating`` deciding converges/oscillates.
+    This is the one mapping from a run to an answer. Once ``gdviz.verdict`` (branch
+    ``verdict``) is merged, its body becomes ``v = verdict(problem, trajectory)`` and
+    ``return "oscillates" if v.kind == "converged" and v.oscillating else FROM_VERDICT[v.kind]``.
     """
     n, status = int(trajectory.steps), str(trajectory.status)
     values = np.asarray(trajectory.values, dtype=float)
