@@ -23,6 +23,7 @@ PAGES = [
         icon=":material/speed:",
         url_path="learning-rate",
     ),
+    st.Page("app_pages/predict.py", title="Predict, then play", icon=":material/quiz:"),
 ]
 
 st.html("<style>.block-container {padding-top: 2.2rem;}</style>")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_pages import instant_rate, state, views, widgets
+from app_pages import challenges, instant_rate, state, views, widgets
 from app_pages.state import LAB as FORM
 from gdviz.figures import basins as basin_figures
 from gdviz.figures import cobweb
@@ -158,3 +158,6 @@ else:
     chart = basin_figures.basin_figure(store[key], (setup.start_x, setup.start_y))
     views.chart(chart, P + "basin_chart")
     st.caption(TEXT["basins"].format(steps=setup.basin_steps))
+if section in ("side", "sweep"):  # the sweep shows your α: it can be asked about too
+    kinds = ("threshold", "outcome", "steps") if section == "sweep" else ("threshold",)
+    challenges.maker(vars(setup), kinds, P + "challenge")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_pages import state, views, widgets
+from app_pages import challenges, state, views, widgets
 from app_pages.state import PLAYGROUND as FORM
 from gdviz.lessons.common import matching_preset, preset_fields, view_window
 from gdviz.lessons.learning_rate import setup as lab_settings
@@ -107,3 +107,6 @@ code = st.expander("Generated NumPy code (what the engine runs)", key="code", on
 if code.open:  # lazy, like the step table: the code highlighter loads only when asked for
     code.code(f.numpy_source, language="python")
 views.downloads(runs, f, animation)
+racers = setup.compare_optimizers if setup.compare == "optimizers" else ()
+kinds = ("race",) * (2 <= len(racers) <= 4) + ("outcome", "steps", "threshold", "basin")
+challenges.maker(vars(setup) | ({"racers": racers} if racers else {}), kinds, "challenge")

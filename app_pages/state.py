@@ -24,6 +24,7 @@ from gdviz import urlstate
 from gdviz.lessons.data import setup as data_setup
 from gdviz.lessons.learning_rate import setup as lab_setup
 from gdviz.lessons.playground import setup as playground_setup
+from gdviz.lessons.predict import setup as predict_setup
 
 HELPER_SUFFIXES = ("", "_slider", "_text")  # a field's own widget, its log slider, its text box
 
@@ -47,7 +48,8 @@ class Form:
 PLAYGROUND = Form("", playground_setup.Setup, playground_setup)
 DATA = Form("data_", data_setup.DataSetup, data_setup)
 LAB = Form("lr_", lab_setup.LabSetup, lab_setup)
-FORMS = (PLAYGROUND, DATA, LAB)
+PREDICT = Form("predict_", predict_setup.PredictSetup, predict_setup)
+FORMS = (PLAYGROUND, DATA, LAB, PREDICT)
 
 
 def keep(forms: tuple[Form, ...] = FORMS) -> None:
