@@ -81,3 +81,16 @@ def regime_1d(learning_rate: float, second_derivative: float) -> str:
         if product < upper:
             return name
     return "cycling" if product <= 2 + 1e-9 else "diverging"
+
+
+def is_quadratic(problem) -> bool:
+    """Is f a quadratic, so that the limits above are exact rather than local estimates?
+
+    A problem may say so itself (``is_quadratic``, as least squares does); a parsed objective is
+    one when every entry of its symbolic Hessian is a constant.
+    """
+    declared = getattr(problem, "is_quadratic", None)
+    if declared is not None:
+        return bool(declared)
+    exprs = getattr(problem, "hessian_exprs", None)
+    return exprs is not None and all(not e.free_symbols for row in exprs for e in row)
