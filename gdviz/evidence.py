@@ -103,6 +103,18 @@ def _settled_at(points: np.ndarray, floor: float) -> int:
     return 0
 
 
+def remaining_descent(values: np.ndarray) -> float:
+    """How much more f would fall if |Δf| kept shrinking at its rate over the last ten steps
+    (a geometric series, as for any linearly converging method); inf if it is not shrinking."""
+    changes = np.abs(np.diff(values[-11:]))
+    if not len(changes) or changes[-1] == 0:
+        return 0.0
+    if len(changes) < 2 or changes[0] == 0:
+        return float("inf")
+    ratio = (changes[-1] / changes[0]) ** (1 / (len(changes) - 1))
+    return float(changes[-1] * ratio / (1 - ratio)) if ratio < 1 else float("inf")
+
+
 def onset(values: np.ndarray) -> int:
     """The step where divergence began: the one after f's lowest value (its last occurrence),
     so f never comes back down to where it was. For GD on a quadratic f_k is a sum of

@@ -148,7 +148,7 @@ KINDS: dict[str, Kind] = {
         {
             "start_value": (
                 "undefined at the start",
-                "Cannot start at θ₀ = {point}: f is not defined there (f = {f_end}).",
+                "Cannot start at θ₀ = {point}: f is not defined there ({f_end}).",
             ),
             "start_gradient": (
                 "undefined at the start",

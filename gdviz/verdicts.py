@@ -18,10 +18,11 @@ The first rule that holds decides (the evidence for each: :mod:`gdviz.evidence`)
 2. The engine's range rule stopped it (f far from f(θ₀)): ``diverging`` above, ``unbounded``
    below.
 3. The run stopped moving (a convergence rule fired, or its steps shrank to rounding noise):
-   ``converged`` if f rises all round the end point (for a |Δf| stop, that minimum must also be
-   within 10 last steps' reach); else ``stalled`` if α reached 0; ``unbounded`` if f keeps
-   falling along the way it was heading; ``saddle`` if ∇f is small there (the Hessian, or the
-   probes around the point, say which: saddle, maximum, plateau); else ``too_slow``.
+   ``stalled`` if α reached 0 while ∇f was not small; ``converged`` if f rises all round the end
+   point (for a |Δf| stop, also: at the rate |Δf| was shrinking, less than 0.1% of the descent
+   so far is left); ``saddle`` if ∇f is small there (the Hessian, or probes around the point,
+   say which: saddle, maximum, shoulder, plateau); ``unbounded`` if f keeps falling along the way
+   it was heading; else ``too_slow``.
 4. The step limit came while it still moved: ``stalled`` if α reached 0; ``diverging`` if the
    steps grew and f reached new highs; ``unbounded`` as above; ``too_slow`` if f reached new lows
    or the steps shrank; else ``cycling``.
@@ -57,7 +58,7 @@ if TYPE_CHECKING:
     from gdviz.engine import Trajectory
 
 KINDS = messages.KINDS
-REACH = 10  # a |Δf| stop has converged if a minimum lies within 10 of its last steps
+LEFT = 1e-3  # a |Δf| stop has converged if less than this share of its descent is left
 RATE_FLOOR = 1e-9  # a learning rate below this share of the first one counts as 0
 SMALL_GRADIENT = 1e-3  # ‖∇f‖ under this share of its largest value on the run: ∇f ≈ 0
 ADAPTIVE = ("adagrad", "rmsprop", "adam")
@@ -171,22 +172,22 @@ def _escaped(values: np.ndarray, cause: str, step: int) -> _Finding:
 def _stopped(problem, t: Trajectory, moved: evidence.Motion, eigen) -> _Finding:
     """Rule 3: a convergence rule fired, or the steps became rounding noise."""
     n, end = int(t.steps), t.points[-1]
+    small = t.grad_norms[-1] <= SMALL_GRADIENT * np.max(t.grad_norms)
+    critical = t.status == "converged_gradient" or small
+    zero = _zero_rate(t.learning_rates)
+    if zero is not None and not critical:
+        return _Finding("stalled", "zero_rate", zero)
     around = _shape(problem, end, eigen)
     settled = moved.settled_at is not None
-    reach = REACH * moved.last_step + evidence.ROUNDING * max(1.0, float(np.linalg.norm(end)))
-    trusted = t.status == "converged_gradient" or settled or around.radius <= reach
-    if around.shape == "minimum" and trusted:
+    descent = t.values[0] - t.values[-1]
+    little_left = evidence.remaining_descent(t.values) <= max(LEFT * descent, t.rules.value_tol)
+    if around.shape == "minimum" and (t.status == "converged_gradient" or settled or little_left):
         cause = {"converged_gradient": "gradient", "converged_value": "value"}
         if t.status in cause:
             return _Finding("converged", cause[t.status], n)
         return _Finding("converged", "settled", moved.settled_at)
-    zero = _zero_rate(t.learning_rates)
-    if zero is not None:
-        return _Finding("stalled", "zero_rate", zero)
-    small = t.grad_norms[-1] <= SMALL_GRADIENT * np.max(t.grad_norms)
-    critical = t.status == "converged_gradient" or settled or small
     onward = moved.heading is not None and probes.falls_forever(problem, end, moved.heading)
-    if critical and around.shape != "minimum":
+    if (critical or settled) and around.shape != "minimum":
         shape = "shoulder" if onward and around.downhill[:1] != "±" else around.shape
         return _Finding("saddle", shape, n, downhill=around.downhill)
     if onward:
@@ -300,10 +301,12 @@ def _advice_key(kind: str, optimizer: str, theory: dict, oscillating: bool) -> s
         return "smaller_limit" if np.isfinite(limit) and rate >= limit * (1 - 1e-9) else "smaller"
     if kind == "cycling":
         return "cycling_limit" if np.isfinite(limit) and rate >= 0.9 * limit else "cycling"
+    if np.isfinite(best):  # plain GD with a minimum's curvature: the slower mode decides
+        return (
+            "larger" if rate < 0.99 * best else "overshoot" if rate > 1.01 * best else "conditioned"
+        )
     if oscillating:
         return "overshoot"
-    if np.isfinite(best):
-        return "larger" if rate < 0.99 * best else "conditioned"
     return "larger_below" if np.isfinite(limit) and optimizer != "gd" else "larger_plain"
 
 
