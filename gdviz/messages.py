@@ -13,6 +13,8 @@ between them live in :mod:`gdviz.verdicts`; this module only fills in numbers.
 'Diverging from step 4: f grew from 18 to 5.74e9 by step 500 and never came back down.'
 >>> steps(1), steps(0), number(1e-06), number(float("-inf")), point([-2.6, 1.2])
 ('1 step', '0 steps', '1e-6', '−∞', '(-2.6, 1.2)')
+>>> went(6.25, 6.25), went(2.0, 1.0), went(1.0, float("nan"))
+('unchanged', 'down', 'undefined')
 """
 
 from __future__ import annotations
@@ -270,6 +272,21 @@ def stop_fact(trajectory) -> str:
 
 def _finite_end(trajectory) -> bool:
     return bool(np.isfinite(trajectory.values[-1]) and np.all(np.isfinite(trajectory.points[-1])))
+
+
+def went(before: float, after: float) -> str:
+    """Which way f went in one step: 'down', 'up', 'unchanged' (equal to 1e-13), 'undefined'."""
+    if not (np.isfinite(before) and np.isfinite(after)):
+        return (
+            "undefined"
+            if np.isnan(before) or np.isnan(after)
+            else "up"
+            if after > before
+            else "down"
+        )
+    if abs(after - before) <= 1e-13 * max(abs(before), abs(after)):
+        return "unchanged"
+    return "down" if after < before else "up"
 
 
 def steps(n: int) -> str:

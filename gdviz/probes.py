@@ -36,17 +36,19 @@ class Surroundings:
     """What f does around a point, probed on circles of shrinking radius."""
 
     shape: str  # "minimum", "maximum", "saddle" or "plateau"
-    radius: float  # minimum: the smallest circle on which f was higher all round (else nan)
+    radius: float  # minimum: the smallest basin circle (else nan)
     downhill: np.ndarray | None  # the direction of the lowest probe on the smallest circle
 
 
 def surroundings(problem, point: np.ndarray, toward: np.ndarray, largest: float) -> Surroundings:
     """Probe f on circles (spheres) of radius ``largest``, ``largest``/2, … down to rounding,
-    along the unit vectors ``toward`` (±). A *basin* circle has f higher than at the point
-    somewhere and lower nowhere: f, being continuous, then has a minimum inside it. A *dome*
-    circle is the reverse. ``minimum`` if some circle is a basin (flat minima like x⁴ show a
-    basin only on circles wider than the distance left to their minimum); ``maximum`` if some is
-    a dome; ``saddle`` if f is lower somewhere; ``plateau`` if f is the same everywhere probed.
+    along the unit vectors ``toward`` (±). A *basin* circle has f lower nowhere and higher in
+    most directions (equal in a few: a valley of minima, a ring): f, being continuous, then has a
+    minimum inside it. A *dome* circle has f lower somewhere and higher nowhere. ``minimum`` if
+    some circle is a basin (flat minima like x⁴ show a basin only on circles wider than the
+    distance left to their minimum); ``maximum`` if some is a dome; ``saddle`` if f is lower
+    somewhere; ``plateau`` otherwise (f the same, to rounding, almost everywhere probed: exp(−x²)
+    at x = 40, where it is 0 in floating point).
     Probes outside f's domain (NaN) count as neither higher nor lower."""
     point = np.asarray(point, dtype=float)
     scale = max(1.0, float(np.linalg.norm(point)))
@@ -59,7 +61,7 @@ def surroundings(problem, point: np.ndarray, toward: np.ndarray, largest: float)
     tol = CLOSE * abs(here)
     lower = np.isfinite(around) & (around < here - tol)
     higher = np.isfinite(around) & (around > here + tol)
-    basin = higher.any(axis=1) & ~lower.any(axis=1)
+    basin = (higher.sum(axis=1) > len(both) / 2) & ~lower.any(axis=1)
     dome = lower.any(axis=1) & ~higher.any(axis=1)
     downhill = None
     if lower.any():

@@ -94,3 +94,15 @@ def is_quadratic(problem) -> bool:
         return bool(declared)
     exprs = getattr(problem, "hessian_exprs", None)
     return exprs is not None and all(not e.free_symbols for row in exprs for e in row)
+
+
+def eigen_at(problem, point: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Eigenvalues (ascending) and eigenvectors (columns) of the Hessian at ``point``; None when
+    the problem has no Hessian or it is not finite there."""
+    if not hasattr(problem, "hessian") or not np.all(np.isfinite(point)):
+        return None
+    with np.errstate(all="ignore"):
+        hessian = np.atleast_2d(np.asarray(problem.hessian(point), dtype=float))
+    if not np.all(np.isfinite(hessian)):
+        return None
+    return np.linalg.eigh((hessian + hessian.T) / 2)

@@ -49,10 +49,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from gdviz import evidence, messages, probes
-from gdviz.messages import BEST_CLAUSE, EXACT, FORMULAS, LOCAL, advise, number, point, steps
-from gdviz.optimizers import OPTIMIZERS
-from gdviz.theory import is_quadratic, stability_limit
+from gdviz import advice, evidence, messages, probes
+from gdviz.messages import number, point, steps
+from gdviz.theory import eigen_at, is_quadratic
 
 if TYPE_CHECKING:
     from gdviz.engine import Trajectory
@@ -61,7 +60,6 @@ KINDS = messages.KINDS
 LEFT = 1e-3  # a |Δf| stop has converged if less than this share of its descent is left
 RATE_FLOOR = 1e-9  # a learning rate below this share of the first one counts as 0
 SMALL_GRADIENT = 1e-3  # ‖∇f‖ under this share of its largest value on the run: ∇f ≈ 0
-ADAPTIVE = ("adagrad", "rmsprop", "adam")
 
 
 @dataclass(frozen=True)
@@ -101,7 +99,7 @@ def verdict(problem, trajectory: Trajectory) -> Verdict | tuple[Verdict, ...]:
     t = trajectory
     with np.errstate(all="ignore"):
         bad = evidence.first_undefined(t.points, t.values, t.grad_norms)
-        eigen = _eigen(problem, t.points[-1])
+        eigen = eigen_at(problem, t.points[-1])
         finding = _find(problem, t, eigen, bad)
         return _words(problem, t, finding, _oscillating(problem, t, eigen, bad))
 
@@ -110,20 +108,10 @@ def _oscillating(problem, t: Trajectory, eigen, bad: int | None) -> bool:
     """Sign flips along the Hessian's eigenvectors (at the end, else at the start) or an axis,
     over the part of the path that is numbers."""
     path = t.points[: len(t.points) if bad is None else bad]
-    eigen = eigen if eigen is not None else _eigen(problem, t.points[0])
+    eigen = eigen if eigen is not None else eigen_at(problem, t.points[0])
     axes = np.eye(path.shape[-1])
     toward = axes if eigen is None else np.concatenate([eigen[1].T, axes])
     return evidence.oscillating(path, toward)
-
-
-def _eigen(problem, point: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-    """Eigenvalues (ascending) and eigenvectors of the Hessian at ``point``, if it is finite."""
-    if not hasattr(problem, "hessian") or not np.all(np.isfinite(point)):
-        return None
-    hessian = np.atleast_2d(np.asarray(problem.hessian(point), dtype=float))
-    if not np.all(np.isfinite(hessian)):
-        return None
-    return np.linalg.eigh((hessian + hessian.T) / 2)
 
 
 def _find(problem, t: Trajectory, eigen, bad: int | None) -> _Finding:
@@ -272,72 +260,7 @@ def _words(problem, t: Trajectory, found: _Finding, oscillating: bool) -> Verdic
         "downhill": found.downhill,
     }
     label, message = messages.say(found.kind, found.cause, **numbers)
-    help_text = advice(problem, t, found, oscillating)
+    help_text = advice.advice(
+        problem, t, found.kind, found.cause, found.onset, found.downhill, oscillating
+    )
     return Verdict(found.kind, oscillating, found.onset, k, message, help_text, label, found.cause)
-
-
-def advice(problem, t: Trajectory, found: _Finding, oscillating: bool) -> str:
-    """What would help. Where no learning rate can (undefined, unbounded, saddle, stalled) it
-    says what can; never a larger α for a run that diverges, cycles or overshoots; a limit from
-    the curvature where theory gives one (exact for quadratics, a local estimate otherwise)."""
-    kind, cause = found.kind, found.cause
-    if kind == "converged":
-        return ""
-    if kind in ("undefined", "saddle"):
-        return advise(cause, downhill=found.downhill or "any side")
-    if kind in ("unbounded", "stalled"):
-        return advise(kind)
-    if cause in ("value_rule", "no_steps"):
-        return advise("stopped_early" if cause == "value_rule" else "no_steps")
-    theory = _theory(problem, t, found)
-    return advise(_advice_key(kind, t.optimizer, theory, oscillating), **theory)
-
-
-def _advice_key(kind: str, optimizer: str, theory: dict, oscillating: bool) -> str:
-    rate, limit, best = theory["rate_value"], theory["limit_value"], theory["best_value"]
-    if kind == "diverging":
-        if optimizer in ADAPTIVE:
-            return "smaller_adaptive"
-        return "smaller_limit" if np.isfinite(limit) and rate >= limit * (1 - 1e-9) else "smaller"
-    if kind == "cycling":
-        return "cycling_limit" if np.isfinite(limit) and rate >= 0.9 * limit else "cycling"
-    if np.isfinite(best):  # plain GD with a minimum's curvature: the slower mode decides
-        return (
-            "larger" if rate < 0.99 * best else "overshoot" if rate > 1.01 * best else "conditioned"
-        )
-    if oscillating:
-        return "overshoot"
-    return "larger_below" if np.isfinite(limit) and optimizer != "gd" else "larger_plain"
-
-
-def _theory(problem, t: Trajectory, found: _Finding) -> dict:
-    """Stability limit, best constant step and condition number at the point that matters:
-    where f was lowest for a divergence (where it began), the end point otherwise."""
-    at = max(found.onset - 1, 0) if found.onset else len(t.points) - 1
-    where = t.points[at]
-    rates = np.asarray(t.learning_rates, dtype=float)
-    rate = float(rates[min(at, len(rates) - 1)]) if len(rates) else float("nan")
-    settings = dict(t.hyperparameters)
-    eigen = _eigen(problem, where)
-    limit, best, kappa = float("nan"), float("nan"), float("nan")
-    if eigen is not None and eigen[0][-1] > 0:
-        low, high = float(eigen[0][0]), float(eigen[0][-1])
-        limit = stability_limit(np.diag(eigen[0]), t.optimizer, settings.get("momentum", 0.0))
-        if t.optimizer == "gd" and low > 0:
-            best, kappa = 2.0 / (low + high), high / low
-    exact = EXACT if is_quadratic(problem) else LOCAL.format(where=point(where))
-    clause = BEST_CLAUSE.format(best=number(best)) if np.isfinite(best) and best < rate else ""
-    spec = OPTIMIZERS.get(t.optimizer)
-    return {
-        "rate_value": rate,
-        "limit_value": limit,
-        "best_value": best,
-        "limit": number(limit),
-        "best": number(best),
-        "kappa": number(kappa),
-        "tenth": number(rate / 10),
-        "formula": FORMULAS.get(t.optimizer, "2/λmax"),
-        "exactness": exact,
-        "best_clause": clause,
-        "optimizer": spec.display_name if spec else t.optimizer,
-    }

@@ -1,0 +1,100 @@
+"""What would help a run, in words from :data:`gdviz.messages.ADVICE`.
+
+Where no learning rate can help (f undefined at the start, no minimum that way, a saddle, a
+rate that fell to 0) the advice says what can. Where one can, it comes from the curvature
+(:mod:`gdviz.theory`): the Hessian's eigenvalues at the point that matters (where f was lowest,
+for a divergence; the end point otherwise) give the stability limit of this optimizer (GD
+2/λmax, heavy ball 2(1+μ)/λmax, Nesterov 2(1+μ)/((1+2μ)λmax); adaptive methods have none) and,
+for GD, the fastest constant step α* = 2/(λmin+λmax). These are exact for a quadratic and said
+to be a local estimate otherwise. A larger α is never suggested for a run that diverges or
+cycles, nor for GD already above α* (the fast direction then decides, and it overshoots).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from gdviz.messages import BEST_CLAUSE, EXACT, FORMULAS, LOCAL, advise, number, point
+from gdviz.optimizers import OPTIMIZERS
+from gdviz.theory import eigen_at, is_quadratic, stability_limit
+
+if TYPE_CHECKING:
+    from gdviz.engine import Trajectory
+
+ADAPTIVE = ("adagrad", "rmsprop", "adam")
+
+
+def advice(
+    problem,
+    t: Trajectory,
+    kind: str,
+    cause: str,
+    onset: int | None,
+    downhill: str,
+    oscillating: bool,
+) -> str:
+    """What would help. Where no learning rate can (undefined, unbounded, saddle, stalled) it
+    says what can; never a larger α for a run that diverges, cycles or overshoots; a limit from
+    the curvature where theory gives one (exact for quadratics, a local estimate otherwise)."""
+    if kind == "converged":
+        return ""
+    if kind in ("undefined", "saddle"):
+        return advise(cause, downhill=downhill or "any side")
+    if kind in ("unbounded", "stalled"):
+        return advise(kind)
+    if cause in ("value_rule", "no_steps"):
+        return advise("stopped_early" if cause == "value_rule" else "no_steps")
+    theory = _theory(problem, t, onset)
+    return advise(_advice_key(kind, t.optimizer, theory, oscillating), **theory)
+
+
+def _advice_key(kind: str, optimizer: str, theory: dict, oscillating: bool) -> str:
+    rate, limit, best = theory["rate_value"], theory["limit_value"], theory["best_value"]
+    if kind == "diverging":
+        if optimizer in ADAPTIVE:
+            return "smaller_adaptive"
+        return "smaller_limit" if np.isfinite(limit) and rate >= limit * (1 - 1e-9) else "smaller"
+    if kind == "cycling":
+        return "cycling_limit" if np.isfinite(limit) and rate >= 0.9 * limit else "cycling"
+    if np.isfinite(best):  # plain GD with a minimum's curvature: the slower mode decides
+        return (
+            "larger" if rate < 0.99 * best else "overshoot" if rate > 1.01 * best else "conditioned"
+        )
+    if oscillating:
+        return "overshoot"
+    return "larger_below" if np.isfinite(limit) and optimizer != "gd" else "larger_plain"
+
+
+def _theory(problem, t: Trajectory, onset: int | None) -> dict:
+    """Stability limit, best constant step and condition number at the point that matters:
+    where f was lowest for a divergence (where it began), the end point otherwise."""
+    at = max(onset - 1, 0) if onset else len(t.points) - 1
+    where = t.points[at]
+    rates = np.asarray(t.learning_rates, dtype=float)
+    rate = float(rates[min(at, len(rates) - 1)]) if len(rates) else float("nan")
+    settings = dict(t.hyperparameters)
+    eigen = eigen_at(problem, where)
+    limit, best, kappa = float("nan"), float("nan"), float("nan")
+    if eigen is not None and eigen[0][-1] > 0:
+        low, high = float(eigen[0][0]), float(eigen[0][-1])
+        limit = stability_limit(np.diag(eigen[0]), t.optimizer, settings.get("momentum", 0.0))
+        if t.optimizer == "gd" and low > 0:
+            best, kappa = 2.0 / (low + high), high / low
+    exact = EXACT if is_quadratic(problem) else LOCAL.format(where=point(where))
+    clause = BEST_CLAUSE.format(best=number(best)) if np.isfinite(best) and best < rate else ""
+    spec = OPTIMIZERS.get(t.optimizer)
+    return {
+        "rate_value": rate,
+        "limit_value": limit,
+        "best_value": best,
+        "limit": number(limit),
+        "best": number(best),
+        "kappa": number(kappa),
+        "tenth": number(rate / 10),
+        "formula": FORMULAS.get(t.optimizer, "2/λmax"),
+        "exactness": exact,
+        "best_clause": clause,
+        "optimizer": spec.display_name if spec else t.optimizer,
+    }
