@@ -676,3 +676,18 @@ def test_single_run_float_path_matches_the_array_path(name, text):
     assert str(arrays.status[0]) == floats.status and int(arrays.steps[0]) == floats.steps
     np.testing.assert_allclose(arrays.points[:, 0], floats.points, rtol=1e-9, atol=1e-12)
     assert arrays.run(0, objective).message == floats.message
+
+
+def test_the_divergence_threshold_is_relative_to_f_at_the_start():
+    """|f(θ_k) − f(θ₀)| > threshold · max(1, |f(θ₀)|): a start at a minimum where f ≈ 1e13 is not
+    diverged, and each run of a batch is measured from its own start."""
+    huge = parse_objective("exp(30 + x^2 + y^2)")
+    run = descend(huge, [0.0, 0.0], optimizers.gd(0.1))
+    assert (run.status, run.steps) == ("converged_gradient", 0) and run.values[0] > 1e13
+    starts = np.array([[1.0, -1.9], [1.0, -1.0]])  # f(θ₀) = 0.05 (max(1, ·) = 1) and 5
+    batch = descend(BOWL, starts, optimizers.gd(0.25), max_steps=200, divergence_threshold=10)
+    assert list(batch.status) == ["diverged", "diverged"]  # αλmax = 2.5: f × 2.25 a step
+    for i in range(2):
+        values = batch.run(i).values
+        allowed = 10 * max(1.0, abs(values[0]))
+        assert abs(values[-1] - values[0]) > allowed >= abs(values[-2] - values[0])
