@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from gdviz.messages import BEST_CLAUSE, EXACT, FORMULAS, LOCAL, advise, number, point
+from gdviz.messages import BEST_CLAUSE, EXACT, FORMULAS, LOCAL, Lazy, advise, number, point
 from gdviz.optimizers import OPTIMIZERS
 from gdviz.theory import eigen_at, is_quadratic, stability_limit
 
@@ -26,28 +26,22 @@ if TYPE_CHECKING:
 ADAPTIVE = ("adagrad", "rmsprop", "adam")
 
 
-def advice(
-    problem,
-    t: Trajectory,
-    kind: str,
-    cause: str,
-    onset: int | None,
-    downhill: str,
-    oscillating: bool,
-) -> str:
-    """What would help. Where no learning rate can (undefined, unbounded, saddle, stalled) it
-    says what can; never a larger α for a run that diverges, cycles or overshoots; a limit from
-    the curvature where theory gives one (exact for quadratics, a local estimate otherwise)."""
+def advice(problem, t: Trajectory, found, oscillating: bool, eigen_end=None) -> str:
+    """What would help the run ``t`` whose verdict is ``found`` (kind, cause, onset, downhill).
+    Where no learning rate can (undefined, unbounded, saddle, stalled) it says what can; never a
+    larger α for a run that diverges, cycles or overshoots; a limit from the curvature where
+    theory gives one. ``eigen_end``: the Hessian's eigenpairs at the end point, if known."""
+    kind, cause = found.kind, found.cause
     if kind == "converged":
         return ""
     if kind in ("undefined", "saddle"):
-        return advise(cause, downhill=downhill or "any side")
+        return advise(cause, {"downhill": found.downhill or "any side"})
     if kind in ("unbounded", "stalled"):
         return advise(kind)
     if cause in ("value_rule", "no_steps"):
         return advise("stopped_early" if cause == "value_rule" else "no_steps")
-    theory = _theory(problem, t, onset)
-    return advise(_advice_key(kind, t.optimizer, theory, oscillating), **theory)
+    theory = _theory(problem, t, found.onset, eigen_end)
+    return advise(_advice_key(kind, t.optimizer, theory, oscillating), theory)
 
 
 def _advice_key(kind: str, optimizer: str, theory: dict, oscillating: bool) -> str:
@@ -67,7 +61,7 @@ def _advice_key(kind: str, optimizer: str, theory: dict, oscillating: bool) -> s
     return "larger_below" if np.isfinite(limit) and optimizer != "gd" else "larger_plain"
 
 
-def _theory(problem, t: Trajectory, onset: int | None) -> dict:
+def _theory(problem, t: Trajectory, onset: int | None, eigen_end=None) -> dict:
     """Stability limit, best constant step and condition number at the point that matters:
     where f was lowest for a divergence (where it began), the end point otherwise."""
     at = max(onset - 1, 0) if onset else len(t.points) - 1
@@ -75,26 +69,29 @@ def _theory(problem, t: Trajectory, onset: int | None) -> dict:
     rates = np.asarray(t.learning_rates, dtype=float)
     rate = float(rates[min(at, len(rates) - 1)]) if len(rates) else float("nan")
     settings = dict(t.hyperparameters)
-    eigen = eigen_at(problem, where)
+    eigen = eigen_end if at == len(t.points) - 1 and eigen_end is not None else None
+    eigen = eigen if eigen is not None else eigen_at(problem, where)
     limit, best, kappa = float("nan"), float("nan"), float("nan")
     if eigen is not None and eigen[0][-1] > 0:
         low, high = float(eigen[0][0]), float(eigen[0][-1])
         limit = stability_limit(np.diag(eigen[0]), t.optimizer, settings.get("momentum", 0.0))
         if t.optimizer == "gd" and low > 0:
             best, kappa = 2.0 / (low + high), high / low
-    exact = EXACT if is_quadratic(problem) else LOCAL.format(where=point(where))
-    clause = BEST_CLAUSE.format(best=number(best)) if np.isfinite(best) and best < rate else ""
+
+    def clause() -> str:
+        return BEST_CLAUSE.format(best=number(best)) if np.isfinite(best) and best < rate else ""
+
     spec = OPTIMIZERS.get(t.optimizer)
-    return {
-        "rate_value": rate,
-        "limit_value": limit,
-        "best_value": best,
-        "limit": number(limit),
-        "best": number(best),
-        "kappa": number(kappa),
-        "tenth": number(rate / 10),
-        "formula": FORMULAS.get(t.optimizer, "2/λmax"),
-        "exactness": exact,
-        "best_clause": clause,
-        "optimizer": spec.display_name if spec else t.optimizer,
-    }
+    return Lazy(
+        rate_value=rate,
+        limit_value=limit,
+        best_value=best,
+        limit=lambda: number(limit),
+        best=lambda: number(best),
+        kappa=lambda: number(kappa),
+        tenth=lambda: number(rate / 10),
+        formula=FORMULAS.get(t.optimizer, "2/λmax"),
+        exactness=lambda: EXACT if is_quadratic(problem) else LOCAL.format(where=point(where)),
+        best_clause=clause,
+        optimizer=spec.display_name if spec else t.optimizer,
+    )

@@ -141,10 +141,11 @@ def oscillating(points: np.ndarray, directions: np.ndarray) -> bool:
     if len(moves) < 3 or not np.all(np.isfinite(lengths)) or lengths.max() == 0:
         return False
     moving = lengths > 1e-9 * lengths.max()
-    for along in (moves @ directions.T).T:
-        counts = moving & (np.abs(along) > 1e-3 * lengths)
-        pairs = counts[1:] & counts[:-1]
-        flips = (np.sign(along[1:]) != np.sign(along[:-1])) & pairs
-        if pairs.sum() >= 2 and flips.sum() >= FLIPS * pairs.sum():
-            return True
-    return False
+    along = directions @ moves.T  # (directions, steps): each row one direction, contiguous
+    counts = np.abs(along) > 1e-3 * lengths
+    counts &= moving
+    pairs = counts[:, 1:] & counts[:, :-1]
+    flips = np.signbit(along[:, 1:]) != np.signbit(along[:, :-1])
+    flips &= pairs
+    total = pairs.sum(axis=1)
+    return bool(np.any((total >= 2) & (flips.sum(axis=1) >= FLIPS * total)))

@@ -5,8 +5,8 @@ label (legends, badges) and a message; ``ADVICE`` what would help; ``STOPS`` the
 facts (which stop rule fired), for runs read without their problem. The rules that choose
 between them live in :mod:`gdviz.verdicts`; this module only fills in numbers.
 
->>> label, message = say("diverging", "growing", onset=4, step=500, f_before="18",
-...     f_end="5.74e9")
+>>> label, message = say("diverging", "growing", {"onset": 4, "step": 500, "f_before": "18",
+...     "f_end": "5.74e9"})
 >>> label
 'diverging from step 4'
 >>> message
@@ -19,7 +19,6 @@ between them live in :mod:`gdviz.verdicts`; this module only fills in numbers.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -244,14 +243,23 @@ STOPS: dict[str, str] = {
 }
 
 
-def say(kind: str, cause: str, **numbers) -> tuple[str, str]:
-    """The (label, message) of ``kind`` for ``cause``, with ``numbers`` (already text) in."""
+class Lazy(dict):
+    """Numbers for a template, each computed only if the template asks for it (a value may
+    be a function of nothing)."""
+
+    def __getitem__(self, key):
+        value = super().__getitem__(key)
+        return value() if callable(value) else value
+
+
+def say(kind: str, cause: str, numbers: dict) -> tuple[str, str]:
+    """The (label, message) of ``kind`` for ``cause``, with ``numbers`` (text) filled in."""
     label, message = KINDS[kind].causes[cause]
-    return label.format(**numbers), message.format(**numbers)
+    return label.format_map(numbers), message.format_map(numbers)
 
 
-def advise(key: str, **numbers) -> str:
-    return ADVICE[key].format(**numbers)
+def advise(key: str, numbers: dict | None = None) -> str:
+    return ADVICE[key].format_map(numbers or {})
 
 
 def stop_fact(trajectory) -> str:
@@ -297,12 +305,16 @@ def steps(n: int) -> str:
 def number(value: float) -> str:
     """Three significant digits, exponents without '+' or leading zeros: 1e12, 1e-6, −∞."""
     value = float(value)
-    if np.isnan(value):
+    if value != value:
         return "NaN"
-    if np.isinf(value):
+    if value in (np.inf, -np.inf):
         return "∞" if value > 0 else "−∞"
     text = f"{value + 0.0:.3g}"
-    return re.sub(r"e([+-])0*(\d)", lambda m: "e" + m[1].replace("+", "") + m[2], text)
+    if "e" not in text:
+        return text
+    mantissa, exponent = text.split("e")
+    sign, digits = ("-", exponent[1:]) if exponent[0] == "-" else ("", exponent.lstrip("+"))
+    return f"{mantissa}e{sign}{digits.lstrip('0') or '0'}"
 
 
 def point(values) -> str:

@@ -10,8 +10,10 @@ once per verdict, never inside the engine's loops.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
+import sympy as sp
 
 from gdviz.evidence import CLOSE, ROUNDING
 
@@ -104,6 +106,30 @@ def overflows(problem, before: np.ndarray, after: np.ndarray) -> bool:
                 high = middle
         edge = float(problem.value(before + low * (after - before)))
     return abs(edge) > 1e300
+
+
+CONTINUOUS = {"sin", "cos", "exp", "sinh", "cosh", "tanh", "atan", "asinh", "Abs", "_RealAbs"}
+
+
+def may_jump(problem) -> bool:
+    """Can f be infinite or jump somewhere? False only for a parsed formula built from
+    continuous pieces: +, ×, non-negative integer powers, positive constants to a power, and
+    the functions in ``CONTINUOUS`` (|x| has a kink, which is no jump). Anything else — a
+    division, a root, log, tan, sign, a problem without a formula — may."""
+    expr = getattr(problem, "expr", None)
+    return True if expr is None else not _continuous(expr)
+
+
+@lru_cache(maxsize=256)
+def _continuous(expr: sp.Expr) -> bool:
+    for node in sp.preorder_traversal(expr):
+        if node.is_Pow:
+            base, exponent = node.args
+            if not (exponent.is_Integer and exponent >= 0) and not base.is_positive:
+                return False
+        elif isinstance(node, sp.Function) and type(node).__name__ not in CONTINUOUS:
+            return False
+    return True
 
 
 def pole_crossing(problem, points: np.ndarray, values: np.ndarray, most: int = 64) -> int | None:

@@ -10,6 +10,7 @@ the Hessian at (or near) the minimum.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -93,7 +94,12 @@ def is_quadratic(problem) -> bool:
     if declared is not None:
         return bool(declared)
     exprs = getattr(problem, "hessian_exprs", None)
-    return exprs is not None and all(not e.free_symbols for row in exprs for e in row)
+    return exprs is not None and _constant(exprs)
+
+
+@lru_cache(maxsize=256)
+def _constant(exprs: tuple) -> bool:
+    return all(not e.free_symbols for row in exprs for e in row)
 
 
 def eigen_at(problem, point: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:

@@ -101,7 +101,7 @@ def verdict(problem, trajectory: Trajectory) -> Verdict | tuple[Verdict, ...]:
         bad = evidence.first_undefined(t.points, t.values, t.grad_norms)
         eigen = eigen_at(problem, t.points[-1])
         finding = _find(problem, t, eigen, bad)
-        return _words(problem, t, finding, _oscillating(problem, t, eigen, bad))
+        return _words(problem, t, finding, _oscillating(problem, t, eigen, bad), eigen)
 
 
 def _oscillating(problem, t: Trajectory, eigen, bad: int | None) -> bool:
@@ -134,7 +134,7 @@ def _find(problem, t: Trajectory, eigen, bad: int | None) -> _Finding:
 def _broken(problem, t: Trajectory, bad: int | None) -> _Finding | None:
     """Rule 1: numbers that stopped being numbers, or a step over a pole."""
     end = len(t.points) if bad is None else bad
-    if not is_quadratic(problem):
+    if not is_quadratic(problem) and probes.may_jump(problem):
         pole = probes.pole_crossing(problem, t.points[:end], t.values[:end])
         if pole is not None:
             return _Finding("undefined", "pole", pole)
@@ -234,33 +234,31 @@ def _zero_rate(rates: np.ndarray) -> int | None:
     return int(zero[0]) if len(zero) else None
 
 
-def _words(problem, t: Trajectory, found: _Finding, oscillating: bool) -> Verdict:
+def _words(problem, t: Trajectory, found: _Finding, oscillating: bool, eigen) -> Verdict:
     """Fill the kind's words (messages.KINDS) and the advice in with this run's numbers."""
     n, k, rules = int(t.steps), found.step, t.rules
     shown = found.onset - 1 if found.onset else 0  # f's lowest value, where growth began
     tail = t.values[n - min(n, max(2, n // 2)) :]
-    numbers = {
-        "steps": steps(k),
-        "after": f"after {steps(k)}" if k else "at the start",
-        "in_steps": f"in {steps(k)}" if k else "at the start",
-        "limit_steps": steps(n),
-        "step": k,
-        "onset": found.onset,
-        "point": point(t.points[k]),
-        "before": point(t.points[max(k - 1, 0)]),
-        "f_end": number(t.values[k]),
-        "f_before": number(t.values[shown]),
-        "f_low": number(np.min(tail)),
-        "f_high": number(np.max(tail)),
-        "grad": number(t.grad_norms[k]),
-        "rate": number(t.learning_rates[k]) if k < len(t.learning_rates) else "",
-        "grad_tol": number(rules.grad_tol),
-        "value_tol": number(rules.value_tol),
-        "threshold": number(rules.divergence_threshold),
-        "downhill": found.downhill,
-    }
-    label, message = messages.say(found.kind, found.cause, **numbers)
-    help_text = advice.advice(
-        problem, t, found.kind, found.cause, found.onset, found.downhill, oscillating
+    numbers = messages.Lazy(
+        steps=steps(k),
+        after=f"after {steps(k)}" if k else "at the start",
+        in_steps=f"in {steps(k)}" if k else "at the start",
+        limit_steps=lambda: steps(n),
+        step=k,
+        onset=found.onset,
+        point=lambda: point(t.points[k]),
+        before=lambda: point(t.points[max(k - 1, 0)]),
+        f_end=lambda: number(t.values[k]),
+        f_before=lambda: number(t.values[shown]),
+        f_low=lambda: number(np.min(tail)),
+        f_high=lambda: number(np.max(tail)),
+        grad=lambda: number(t.grad_norms[k]),
+        rate=lambda: number(t.learning_rates[k]) if k < len(t.learning_rates) else "",
+        grad_tol=lambda: number(rules.grad_tol),
+        value_tol=lambda: number(rules.value_tol),
+        threshold=lambda: number(rules.divergence_threshold),
+        downhill=found.downhill,
     )
+    label, message = messages.say(found.kind, found.cause, numbers)
+    help_text = advice.advice(problem, t, found, oscillating, eigen)
     return Verdict(found.kind, oscillating, found.onset, k, message, help_text, label, found.cause)

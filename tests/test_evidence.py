@@ -144,3 +144,19 @@ def test_words_for_numbers_points_and_steps():
     assert messages.number(float("nan")) == "NaN" and messages.number(float("inf")) == "∞"
     assert messages.point([1e-12, -2.0]) == "(0, -2)" and messages.point([2.5]) == "2.5"
     assert messages.went(6.25, 6.25) == "unchanged"  # never "from 6.25 to 6.25 (UP)"
+
+
+@pytest.mark.parametrize(
+    ("text", "jumps"),
+    [
+        ("(1-x)^2 + 100(y - x^2)^2", False),
+        ("sin(x) + exp(y) + abs(x) + 2^x", False),
+        ("1/sin(x)", True),
+        ("log(x) + y^2", True),
+        ("sqrt(x^2 + y^2)", True),  # a root: checked, though it happens to be continuous
+        ("sign(x)", True),
+        ("tan(x)", True),
+    ],
+)
+def test_only_formulas_that_may_jump_are_checked_for_poles(text, jumps):
+    assert probes.may_jump(parse_objective(text)) is jumps

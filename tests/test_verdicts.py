@@ -340,6 +340,6 @@ def test_every_word_template_fills_in():
     numbers |= {"value_tol": "1", "threshold": "1", "downhill": "1"}
     for name, kind in KINDS.items():
         for cause in kind.causes:
-            label, message = messages.say(name, cause, **numbers)
+            label, message = messages.say(name, cause, numbers)
             assert label and message.endswith("."), (name, cause)
     assert all(advice.endswith(".") or advice == "" for advice in messages.ADVICE.values())
