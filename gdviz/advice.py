@@ -3,10 +3,10 @@
 Where no learning rate can help (f undefined at the start, no minimum that way, a saddle, a
 rate that fell to 0) the advice says what can. Where one can, it comes from the curvature
 (:mod:`gdviz.theory`): the Hessian's eigenvalues at the point that matters (where f was lowest,
-for a divergence; the end point otherwise) give the stability limit of this optimizer (GD
-2/λmax, heavy ball 2(1+μ)/λmax, Nesterov 2(1+μ)/((1+2μ)λmax); adaptive methods have none) and,
-for GD, the fastest constant step α* = 2/(λmin+λmax). These are exact for a quadratic and said
-to be a local estimate otherwise. A larger α is never suggested for a run that diverges or
+for a divergence or a cycle; the end point otherwise) give this optimizer's stability limit
+(GD 2/λmax, heavy ball 2(1+μ)/λmax, Nesterov 2(1+μ)/((1+2μ)λmax); adaptive methods have none)
+and, for GD, the fastest constant step α* = 2/(λmin+λmax). These are exact for a quadratic and
+called a local estimate otherwise. A larger α is never suggested for a run that diverges or
 cycles, nor for GD already above α* (the fast direction then decides, and it overshoots).
 """
 
@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from gdviz.evidence import WINDOW
 from gdviz.messages import BEST_CLAUSE, EXACT, FORMULAS, LOCAL, Lazy, advise, number, point
 from gdviz.optimizers import OPTIMIZERS
 from gdviz.theory import eigen_at, is_quadratic, stability_limit
@@ -40,7 +41,7 @@ def advice(problem, t: Trajectory, found, oscillating: bool, eigen_end=None) -> 
         return advise(kind)
     if cause in ("value_rule", "no_steps"):
         return advise("stopped_early" if cause == "value_rule" else "no_steps")
-    theory = _theory(problem, t, found.onset, eigen_end)
+    theory = _theory(problem, t, _where(t, kind, found.onset), eigen_end)
     return advise(_advice_key(kind, t.optimizer, theory, oscillating), theory)
 
 
@@ -51,7 +52,9 @@ def _advice_key(kind: str, optimizer: str, theory: dict, oscillating: bool) -> s
             return "smaller_adaptive"
         return "smaller_limit" if np.isfinite(limit) and rate >= limit * (1 - 1e-9) else "smaller"
     if kind == "cycling":
-        return "cycling_limit" if np.isfinite(limit) and rate >= 0.9 * limit else "cycling"
+        if not (np.isfinite(limit) and rate >= 0.9 * limit):
+            return "cycling"
+        return "cycling_above" if rate > 1.01 * limit else "cycling_limit"
     if np.isfinite(best):  # plain GD with a minimum's curvature: the slower mode decides
         return (
             "larger" if rate < 0.99 * best else "overshoot" if rate > 1.01 * best else "conditioned"
@@ -61,10 +64,21 @@ def _advice_key(kind: str, optimizer: str, theory: dict, oscillating: bool) -> s
     return "larger_below" if np.isfinite(limit) and optimizer != "gd" else "larger_plain"
 
 
-def _theory(problem, t: Trajectory, onset: int | None, eigen_end=None) -> dict:
-    """Stability limit, best constant step and condition number at the point that matters:
-    where f was lowest for a divergence (where it began), the end point otherwise."""
-    at = max(onset - 1, 0) if onset else len(t.points) - 1
+def _where(t: Trajectory, kind: str, onset: int | None) -> int:
+    """The step whose curvature matters: where f was lowest before a divergence (where it
+    began), the lowest point of a cycle's tail (the bottom it bounces around; its end point is
+    wherever the bounce happened to stop), the end point otherwise."""
+    if onset:
+        return max(onset - 1, 0)
+    n = len(t.points) - 1
+    if kind == "cycling":
+        first = n - min(n, max(2, n // 2), WINDOW)
+        return first + int(np.nanargmin(t.values[first:]))
+    return n
+
+
+def _theory(problem, t: Trajectory, at: int, eigen_end=None) -> dict:
+    """Stability limit, best constant step and condition number at step ``at``."""
     where = t.points[at]
     rates = np.asarray(t.learning_rates, dtype=float)
     rate = float(rates[min(at, len(rates) - 1)]) if len(rates) else float("nan")

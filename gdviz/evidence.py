@@ -60,7 +60,7 @@ class Motion:
 
     growth: float  # factor by which step lengths changed over the tail (1 = no trend)
     rising: bool  # f reached new highs in the tail's second half
-    falling: bool  # f reached new lows in the tail's second half
+    falling: bool  # … new lows, and fell at two steps in three or more (not a chaotic bounce)
     heading: np.ndarray | None  # unit vector of the tail's net move; None when going nowhere
     last_step: float  # ‖θ_n − θ_{n−1}‖ (0 for a run of no steps)
     settled_at: int | None  # the step from which every step was rounding noise
@@ -84,7 +84,7 @@ def motion(points: np.ndarray, values: np.ndarray) -> Motion:
     return Motion(
         growth(lengths),
         bool(np.max(second) > np.max(first) + tol),
-        bool(np.min(second) < np.min(first) - tol),
+        bool(np.min(second) < np.min(first) - tol and np.mean(np.diff(recent) < 0) >= 2 / 3),
         heading,
         float(lengths[-1]),
         _settled_at(points, floor) if lengths[-1] <= floor else None,

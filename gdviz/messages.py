@@ -197,6 +197,8 @@ ADVICE: dict[str, str] = {
     "(e.g. α = {tenth}).",
     "cycling_limit": "α sits at the stability limit {formula} = {limit} ({exactness}): try a "
     "smaller α{best_clause}.",
+    "cycling_above": "α is above the stability limit {formula} = {limit} ({exactness}), yet f "
+    "stays bounded here: try α < {limit}{best_clause}.",
     "cycling": "Try a smaller α, or a decaying schedule (step decay, inverse time) so that the "
     "steps shrink and it settles.",
     "overshoot": "Each step overshoots along the steep direction: a smaller α settles "

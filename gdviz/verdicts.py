@@ -4,13 +4,14 @@ The engine's ``status`` says which stop rule fired; :func:`verdict` reads it tog
 problem. Kinds (their words: :data:`gdviz.messages.KINDS`):
 
 ``converged`` (at a local minimum), ``saddle`` (stopped at a critical point that is not a
-minimum: saddle, maximum or plateau), ``too_slow`` (the step limit came while still
-descending), ``cycling`` (bounded, neither converging nor diverging), ``diverging`` (growing
-without bound), ``unbounded`` (f keeps falling as θ runs off: no minimum that way),
-``undefined`` (f or ∇f not defined where the run went or started), ``stalled`` (the learning
-rate reached 0 first).
+minimum: a saddle, a maximum, a flat shoulder or a plateau), ``too_slow`` (the step limit came
+while still descending), ``cycling`` (bounded, neither converging nor diverging),
+``diverging`` (growing without bound), ``unbounded`` (f keeps falling as θ runs off: no minimum
+that way), ``undefined`` (f or ∇f not defined where the run went or started), ``stalled`` (the
+learning rate reached 0 first).
 
-The first rule that holds decides (the evidence for each: :mod:`gdviz.evidence`):
+The first rule that holds decides (the evidence for each: :mod:`gdviz.evidence` from the path,
+:mod:`gdviz.probes` from more evaluations of f; the advice: :mod:`gdviz.advice`):
 
 1. f, ∇f or θ stopped being numbers at step k, or a step jumped a pole: ``undefined`` — unless
    the steps were growing before k, then it is a blow-up that overflowed: ``diverging`` if f
@@ -238,7 +239,7 @@ def _words(problem, t: Trajectory, found: _Finding, oscillating: bool, eigen) ->
     """Fill the kind's words (messages.KINDS) and the advice in with this run's numbers."""
     n, k, rules = int(t.steps), found.step, t.rules
     shown = found.onset - 1 if found.onset else 0  # f's lowest value, where growth began
-    tail = t.values[n - min(n, max(2, n // 2)) :]
+    tail = t.values[n - min(n, max(2, n // 2), evidence.WINDOW) :]  # as evidence.motion's
     numbers = messages.Lazy(
         steps=steps(k),
         after=f"after {steps(k)}" if k else "at the start",

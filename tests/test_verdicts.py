@@ -343,3 +343,12 @@ def test_every_word_template_fills_in():
             label, message = messages.say(name, cause, numbers)
             assert label and message.endswith("."), (name, cause)
     assert all(advice.endswith(".") or advice == "" for advice in messages.ADVICE.values())
+
+
+def test_bounded_above_the_local_limit_says_so():
+    f = parse_objective(ACKLEY)  # bounded: GD above its local limit bounces instead of growing
+    v = verdict(f, descend(f, list(PRESETS["Ackley"].start), OPTIMIZERS["gd"].make(0.1)))
+    assert v.kind == "cycling"
+    # at the lowest point of the bounce, near the cone-like tip at (0, 0): a local estimate
+    assert v.advice.startswith("α is above the stability limit 2/λmax = ")
+    assert "(a local estimate from the curvature at θ = " in v.advice
