@@ -10,6 +10,7 @@ the Hessian at (or near) the minimum.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -81,3 +82,33 @@ def regime_1d(learning_rate: float, second_derivative: float) -> str:
         if product < upper:
             return name
     return "cycling" if product <= 2 + 1e-9 else "diverging"
+
+
+def is_quadratic(problem) -> bool:
+    """Is f a quadratic, so that the limits above are exact rather than local estimates?
+
+    A problem may say so itself (``is_quadratic``, as least squares does); a parsed objective is
+    one when every entry of its symbolic Hessian is a constant.
+    """
+    declared = getattr(problem, "is_quadratic", None)
+    if declared is not None:
+        return bool(declared)
+    exprs = getattr(problem, "hessian_exprs", None)
+    return exprs is not None and _constant(exprs)
+
+
+@lru_cache(maxsize=256)
+def _constant(exprs: tuple) -> bool:
+    return all(not e.free_symbols for row in exprs for e in row)
+
+
+def eigen_at(problem, point: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Eigenvalues (ascending) and eigenvectors (columns) of the Hessian at ``point``; None when
+    the problem has no Hessian or it is not finite there."""
+    if not hasattr(problem, "hessian") or not np.all(np.isfinite(point)):
+        return None
+    with np.errstate(all="ignore"):
+        hessian = np.atleast_2d(np.asarray(problem.hessian(point), dtype=float))
+    if not np.all(np.isfinite(hessian)):
+        return None
+    return np.linalg.eigh((hessian + hessian.T) / 2)
