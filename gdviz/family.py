@@ -23,7 +23,7 @@ the runs head for (the Learning-rate lab's ``Theory.point``): the limits are loc
 >>> len(family.rates), family.marks[0].label, round(family.marks[0].value, 4)
 (48, '2/λmax', 0.1)
 >>> labels(family)[0], labels(family)[-1]
-('not converged after 200 steps', 'diverged at step 12')
+('not converged after 200 steps', 'diverged at step 13')
 """
 
 from __future__ import annotations
