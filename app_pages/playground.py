@@ -89,9 +89,9 @@ if hint:
 
 runs = views.cached_runs(setup, setup.function)
 if len(runs) == 1:
-    views.status_banner(runs[0].trajectory)
+    views.status_banner(runs[0].trajectory, problem=f)
 else:
-    views.status_list(runs)
+    views.status_list(runs, f)
 
 window = view_window(f, setup, preset)
 minima = preset.minima if preset else ()

@@ -75,7 +75,7 @@ def run_setup(setup: Setup, objective) -> list[Run]:
         optimizer = make_optimizer(setup, schedule_of(setup, rates))
         batch = descend(objective, np.tile(start, (len(rates), 1)), optimizer, **rules)
         name = OPTIMIZERS[setup.optimizer].display_name
-        runs = [(f"{name} · α = {rate:g}", batch.run(i)) for i, rate in enumerate(rates)]
+        runs = [(f"{name} · α = {rate:g}", batch.run(i, objective)) for i, rate in enumerate(rates)]
     elif setup.compare == "optimizers":
         schedule = schedule_of(setup, setup.learning_rate)
         runs = [
