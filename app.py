@@ -6,6 +6,8 @@ The entry point is the frame: it sets the page up and lists the pages, which liv
 
 import streamlit as st
 
+import app_pages.warmup  # noqa: F401  (start-up work, once per server process: see its docstring)
+
 st.set_page_config(page_title="gdviz · gradient descent, visualised", page_icon="⛰️", layout="wide")
 
 PAGES = [
