@@ -29,6 +29,14 @@ def compute(_work, setup: lab_settings.LabSetup):
     return _work(setup, theory(setup.theory_key))
 
 
+@st.cache_resource(max_entries=36, show_spinner=False)
+def side_chart(text: str, window, minima, overlay: bool, drawn: tuple, _views, _background):
+    """One side-by-side chart, keyed on what it draws (``drawn``: each path's label, colour and
+    points): changing one of five rates rebuilds one chart, not five."""
+    f = common.objective(text)
+    return figures.paths_figure(f, window, minima, _views, _background, not overlay)
+
+
 @st.cache_resource(max_entries=1, show_spinner=False)
 def basin_store() -> dict:
     return {}  # setup -> BasinMap, filled below with a progress bar
@@ -126,7 +134,9 @@ if section == "side":
     for i, (run, group) in enumerate(zip(runs, groups, strict=False)):
         with columns[i % len(columns)]:
             st.markdown("" if setup.overlay else views.heading(run.name, run.verdict))
-            chart = figures.paths_figure(f, window, minima, group, background, not setup.overlay)
+            drawn = tuple((view.label, view.colour, view.trajectory.points) for view in group)
+            chart = side_chart(setup.function, window, minima, setup.overlay, drawn, group,
+                               background)  # fmt: skip
             views.chart(chart, f"{P}side_chart_{i}")
     chart = figures.losses_figure(paths, info.f_star)
     views.chart(chart, P + "side_losses")

@@ -97,6 +97,7 @@ def step_inspector(runs, objective, optimizer: str) -> None:
     if steps == 0:
         st.info("This run took no steps (it started where a stop rule already holds).")
         return
+    # One step leaves nothing to choose (and a slider from 0 to 0 is an error in Streamlit).
     k = st.slider("step k", 0, steps - 1, 0, key="inspect_step") if steps > 1 else 0
     st.latex(pg.step_latex(run.trajectory, objective.gradient, k, optimizer))
     f_k, f_next = run.trajectory.values[k], run.trajectory.values[k + 1]

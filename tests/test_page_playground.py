@@ -66,6 +66,12 @@ def test_a_crafted_link_gets_the_same_message_as_typed_text():
     assert at.error and "Can't use this function" in at.error[0].value
 
 
+def test_a_run_of_one_step_can_be_inspected():  # GD with α = 1/2 on x² + y² lands at 0 at once
+    at = run_app(f="x^2 + y^2", lr="0.5", preset="")
+    assert not at.exception
+    assert "after 1 step" in at.success[0].value
+
+
 def test_url_restores_the_setup():
     at = run_app(f="x^2 + 3y^2", preset="", opt="momentum", lr="0.05", mu="0.5", x0="1.5",
                  y0="-2", steps="300", gtol="1e-08", cmp="single")  # fmt: skip

@@ -22,8 +22,8 @@ from gdviz.figures.animation import (
     figure,
     frame_count,
     frame_steps,
-    frames,
     playback_menus,
+    typed,
 )
 
 ARROW_FRACTION = 0.09  # arrow length as a fraction of the window's diagonal
@@ -190,7 +190,7 @@ def backdrop(
     """Colour image, level lines, hover/click grid and minima for ``field``; the names are the
     axis titles, the function's in hover texts and the minima's in the legend."""
     names = (*axis_titles, function_name, minimum_name)
-    traces = static_traces(field, minima, names=names)
+    traces = typed(static_traces(field, minima, names=names))  # encoded once, not per rerun
     return Backdrop(field.window, base_layout(field, height, axis_titles), tuple(traces))
 
 
@@ -205,11 +205,21 @@ def descent_figure(
     Each frame is labelled ``frame_label(step)``; by default "step k", with "· f = …" for a
     single run.
     """
+    return figure(*descent_parts(background, runs, gradient, frame_label))
+
+
+def descent_parts(
+    background: Backdrop,
+    runs: Sequence[RunView],
+    gradient: Callable[[np.ndarray], np.ndarray],
+    frame_label: Callable[[int], str] | None = None,
+) -> tuple[list[dict], dict, list[dict]]:
+    """The traces, layout and frames of :func:`descent_figure`, as plain dicts to build on."""
     w = background.window
     arrow_length = ARROW_FRACTION * np.hypot(w.x_max - w.x_min, w.y_max - w.y_min)
     longest = max(run.trajectory.steps for run in runs)
     steps = frame_steps(longest, frame_count(longest, len(runs)))
-    arrows = [_downhill(run.trajectory, steps, gradient, arrow_length) for run in runs]
+    paths = [FramePath(run.trajectory, steps, gradient, arrow_length) for run in runs]
     starts = np.array([run.trajectory.points[0] for run in runs])
     traces = [dict(trace) for trace in background.traces] + [
         dict(
@@ -241,19 +251,21 @@ def descent_figure(
     moving.append(len(traces) - 1)
     label = frame_label or partial(_step_label, runs)
 
-    def traces_at(step: int) -> list[dict]:
-        data = []
-        for run, arrow in zip(runs, arrows, strict=True):
-            data += _moving(run.trajectory, steps, step, arrow)
-        return data + [{"text": [f"  {label(step)}"]}]
+    def traces_at(frame: int) -> list[dict]:
+        data = [patch for path in paths for patch in path.at(frame)]
+        return data + [{"text": [f"  {label(int(steps[frame]))}"]}]
 
-    for index, patch in zip(moving, traces_at(int(steps[-1])), strict=True):
+    for index, patch in zip(moving, traces_at(len(steps) - 1), strict=True):
         traces[index].update(patch)  # show the final state before Play is pressed
     layout = background.layout | playback_menus(steps)
     layout["height"] += LEGEND_ROW * (
         len(runs) - 1
     )  # a legend row per run: the plot keeps its size
-    return figure(traces, layout, frames(steps, traces_at, moving))
+    frame_list = [
+        {"name": str(int(step)), "data": traces_at(frame), "traces": moving}
+        for frame, step in enumerate(steps)
+    ]
+    return traces, layout, frame_list
 
 
 def _step_label(runs: Sequence[RunView], step: int) -> str:
@@ -311,6 +323,29 @@ def _run_traces(run: RunView) -> list:
     ]
 
 
+class FramePath:
+    """One run as the frames show it: the path so far, the current point and the downhill arrow
+    at each frame step, cut from float32 columns converted once (not once per frame)."""
+
+    def __init__(self, t: Trajectory, steps: np.ndarray, gradient, arrow_length: float):
+        self.current = np.minimum(steps, t.steps)  # a run that stopped early stays put
+        self.steps = steps
+        points = f32(t.points)
+        self.x, self.y = points[:, 0].copy(), points[:, 1].copy()
+        self.tips = f32(_downhill(t, steps, gradient, arrow_length))
+
+    def at(self, frame: int) -> list[dict]:
+        """The moving traces at frame ``frame``: frame steps before the current point, then it."""
+        current = self.current[frame]
+        shown = np.append(self.steps[: np.searchsorted(self.steps, current)], current)
+        x, y, tip = self.x[current], self.y[current], self.tips[frame]
+        return [
+            {"x": self.x[shown], "y": self.y[shown]},
+            {"x": self.x[current : current + 1], "y": self.y[current : current + 1]},
+            {"x": np.array([x, tip[0]]), "y": np.array([y, tip[1]])},
+        ]
+
+
 def _downhill(t: Trajectory, steps: np.ndarray, gradient, length: float) -> np.ndarray:
     """Arrow tips: from θ_k along −∇f(θ_k), shrinking as ‖∇f‖ shrinks (as √ of its share of
     the run's largest gradient, so the arrow stays visible until the ground is nearly flat)."""
@@ -322,17 +357,3 @@ def _downhill(t: Trajectory, steps: np.ndarray, gradient, length: float) -> np.n
         scale = np.sqrt(norm / finite.max()) if finite.size and finite.max() > 0 else norm * 0
         tips = at - length * scale * g / norm
     return np.where(scale > 0.03, tips, np.nan)
-
-
-def _moving(t: Trajectory, steps: np.ndarray, step: int, arrows: np.ndarray) -> list[dict]:
-    """The path up to ``step`` (frame steps plus the exact current point), marker, arrow."""
-    current = min(step, t.steps)
-    shown = np.append(steps[steps < current], current)
-    path = t.points[shown]
-    here = t.points[current]
-    tip = arrows[np.searchsorted(steps, step)]
-    return [
-        {"x": f32(path[:, 0]), "y": f32(path[:, 1])},
-        {"x": f32(here[:1]), "y": f32(here[1:])},
-        {"x": f32([here[0], tip[0]]), "y": f32([here[1], tip[1]])},
-    ]
