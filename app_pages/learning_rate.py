@@ -8,7 +8,7 @@ from gdviz.figures import basins as basin_figures
 from gdviz.figures import cobweb
 from gdviz.figures import lab as figures
 from gdviz.figures.lab_sweep import sweep_figure
-from gdviz.lessons.common import preset_fields
+from gdviz.lessons.common import objective, preset_fields
 from gdviz.lessons.learning_rate import basins
 from gdviz.lessons.learning_rate import runs as lab_runs
 from gdviz.lessons.learning_rate import setup as lab_settings
@@ -33,7 +33,7 @@ def compute(_work, setup: lab_settings.LabSetup):
 def side_chart(text: str, window, minima, overlay: bool, drawn: tuple, _views, _background):
     """One side-by-side chart, keyed on what it draws (``drawn``: each path's label, colour and
     points): changing one of five rates rebuilds one chart, not five."""
-    f = common.objective(text)
+    f = objective(text)
     return figures.paths_figure(f, window, minima, _views, _background, not overlay)
 
 

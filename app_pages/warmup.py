@@ -4,7 +4,7 @@
 itself runs again on every rerun), so this is the server's start-up work:
 
 * Every preset and every example formula is parsed into the parse cache all pages share
-  (``gdviz.lessons.common.objective``), so a student's first click on a preset never waits for SymPy.
+  (``gdviz.lessons.common.objective``): a student's first click on a preset never waits.
 * ``gc.freeze()`` moves everything imported and parsed so far (~150,000 objects of SymPy,
   Plotly, NumPy and Streamlit) out of the cyclic garbage collector's sight: a full collection
   walked all of them, 80–140 ms each time, more than a rerun's own work.
