@@ -14,7 +14,7 @@ import plotly
 import streamlit as st
 import streamlit.components.v1 as components
 
-from gdviz.figures.instant_rate import background, family_view
+from gdviz.figures.instant_rate import auto_window, background, family_view
 from gdviz.figures.instant_rate_page import ViewText, family_html, plain_formula
 from gdviz.lessons.common import objective
 
@@ -45,6 +45,14 @@ def show(view: dict, height: int = 820, file_name: str = "instant-alpha.html") -
 def cached_background(text: str, window, minima) -> dict:
     """The still part of the path plot (colour field, level lines): per function and window."""
     return background(objective(text), window, minima)
+
+
+def show_data_family(family, problem, minimum) -> None:
+    """Batch GD's family on a least-squares problem (its window around the runs)."""
+    window = auto_window(family, problem, (minimum,))
+    path = background(problem, window, (minimum,), axis_titles=("θ₀", "θ₁"), function_name="J")
+    words = ViewText.for_family(family, "J(θ) = (1/m)·‖Xθ − y‖² (batch GD)", "constant Hessian")
+    show(family_view(family, problem, words, path, (minimum,)), file_name="instant-alpha-data.html")
 
 
 def show_family(family, text: str, window, minima, where: str) -> None:

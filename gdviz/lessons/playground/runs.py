@@ -13,6 +13,7 @@ from gdviz.optimizers import OPTIMIZERS
 from gdviz.presets import Preset
 from gdviz.schedules import make_schedule
 from gdviz.theory import curvature, stability_limit
+from gdviz.verdicts import verdict
 
 COMPARE_LABELS = {
     "single": "One run",
@@ -55,17 +56,6 @@ def schedule_of(setup: Setup, learning_rate):
     return make_schedule(setup.schedule, learning_rate, **setup.schedule_parameters)
 
 
-def short_status(trajectory: Trajectory) -> str:
-    """A few words for a legend: 'converged in 143 steps', 'diverged at step 12', …"""
-    n = int(trajectory.steps)
-    return {
-        "converged_gradient": f"converged in {n} steps",
-        "converged_value": f"converged in {n} steps (|Δf|)",
-        "max_steps": f"not converged after {n} steps",
-        "diverged": f"diverged at step {n}",
-    }[str(trajectory.status)]
-
-
 def run_setup(setup: Setup, objective) -> list[Run]:
     """Run what the setup asks for: one run, several optimizers, or several learning rates."""
     start = start_point(setup, objective.dimension)
@@ -94,7 +84,7 @@ def run_setup(setup: Setup, objective) -> list[Run]:
                 trajectory,
             )
         ]
-    return [Run(f"{label} — {short_status(t)}", t) for label, t in runs]
+    return [Run(f"{label} — {verdict(objective, t).label}", t) for label, t in runs]
 
 
 def trajectory_table(trajectory: Trajectory, gradient) -> dict[str, np.ndarray]:
