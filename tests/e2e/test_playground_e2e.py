@@ -68,7 +68,7 @@ def test_typing_a_function_and_changing_the_learning_rate(page: Page, app_url: s
     rate.fill("0.4")
     rate.press("Enter")
     wait_idle(page)
-    assert re.search(r"Diverged at step \d+", status_text(page))
+    assert re.search(r"Diverging from step \d+", status_text(page))
     rate.fill("0.1")
     rate.press("Enter")
     wait_idle(page)
