@@ -52,7 +52,8 @@ KINDS: dict[str, Kind] = {
         },
     ),
     "saddle": Kind(
-        "stopped at a critical point that is not a minimum: a saddle, a maximum or a plateau",
+        "stopped at a critical point that is not a minimum: a saddle, a maximum, a flat "
+        "shoulder or a plateau",
         {
             "saddle": (
                 "stopped at a saddle",
@@ -189,7 +190,6 @@ EXACT = "exact for this quadratic"
 LOCAL = "a local estimate from the curvature at θ = {where}"
 
 ADVICE: dict[str, str] = {
-    "none": "",
     "smaller_limit": "The learning rate is too large for this function: try α < {limit} "
     "({formula}, {exactness}).",
     "smaller": "The steps are too large here: try a smaller learning rate (e.g. α = {tenth}).",
