@@ -309,7 +309,7 @@ def went(before: float, after: float) -> str:
 def rate_against_limit(rate: float, limit: float) -> str:
     """'stable', 'exactly at the stability limit: …' or 'too large: …' (equal to 1e-9).
 
-    >>> rate_against_limit(0.1, 0.1)[:31], rate_against_limit(0.101, 0.1)[:9]
+    >>> rate_against_limit(0.1, 0.1)[:30], rate_against_limit(0.101, 0.1)[:9]
     ('exactly at the stability limit', 'too large')
     """
     if abs(rate - limit) <= 1e-9 * abs(limit):
