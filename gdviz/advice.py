@@ -19,7 +19,7 @@ import numpy as np
 from gdviz.evidence import WINDOW
 from gdviz.messages import BEST_CLAUSE, EXACT, FORMULAS, LOCAL, Lazy, advise, number, point
 from gdviz.optimizers import OPTIMIZERS
-from gdviz.theory import eigen_at, is_quadratic, stability_limit
+from gdviz.theory import eigen_at, is_quadratic, limit_for
 
 if TYPE_CHECKING:
     from gdviz.engine import Trajectory
@@ -88,7 +88,7 @@ def _theory(problem, t: Trajectory, at: int, eigen_end=None) -> dict:
     limit, best, kappa = float("nan"), float("nan"), float("nan")
     if eigen is not None and eigen[0][-1] > 0:
         low, high = float(eigen[0][0]), float(eigen[0][-1])
-        limit = stability_limit(np.diag(eigen[0]), t.optimizer, settings.get("momentum", 0.0))
+        limit = limit_for(high, t.optimizer, settings.get("momentum", 0.0))
         if t.optimizer == "gd" and low > 0:
             best, kappa = 2.0 / (low + high), high / low
 

@@ -367,4 +367,5 @@ def _result(problem, optimizer, path: _Path, rules: StopRules, single: bool) -> 
     summary = ", ".join(
         f"{counts[name]} {name.replace('_', ' ')}" for name in STATUSES if name in counts
     )
-    return replace(trajectory, message=f"{len(stop)} runs: {summary}.")
+    runs = f"{len(stop)} run" + ("" if len(stop) == 1 else "s")
+    return replace(trajectory, message=f"{runs}: {summary}.")

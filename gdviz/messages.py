@@ -52,7 +52,8 @@ KINDS: dict[str, Kind] = {
         },
     ),
     "saddle": Kind(
-        "stopped at a critical point that is not a minimum: a saddle, a maximum or a plateau",
+        "stopped at a critical point that is not a minimum: a saddle, a maximum, a flat "
+        "shoulder or a plateau",
         {
             "saddle": (
                 "stopped at a saddle",
@@ -189,7 +190,6 @@ EXACT = "exact for this quadratic"
 LOCAL = "a local estimate from the curvature at θ = {where}"
 
 ADVICE: dict[str, str] = {
-    "none": "",
     "smaller_limit": "The learning rate is too large for this function: try α < {limit} "
     "({formula}, {exactness}).",
     "smaller": "The steps are too large here: try a smaller learning rate (e.g. α = {tenth}).",
@@ -234,6 +234,13 @@ ADVICE: dict[str, str] = {
 }
 
 BEST_CLAUSE = ", e.g. α* = 2/(λmin+λmax) = {best}"
+
+RATE_AGAINST_LIMIT = {  # α against a stability limit, for hints before a run
+    "below": "stable",
+    "at": "exactly at the stability limit: expect it to cycle, neither settling nor growing",
+    "above": "too large: expect divergence",
+}
+NO_CONDITION = "no condition number (the Hessian is not positive definite here)"
 
 STOPS: dict[str, str] = {
     "converged_gradient": "Stopped after {steps}: ‖∇f‖ < {grad_tol}.",
@@ -297,6 +304,22 @@ def went(before: float, after: float) -> str:
     if abs(after - before) <= 1e-13 * max(abs(before), abs(after)):
         return "unchanged"
     return "down" if after < before else "up"
+
+
+def rate_against_limit(rate: float, limit: float) -> str:
+    """'stable', 'exactly at the stability limit: …' or 'too large: …' (equal to 1e-9).
+
+    >>> rate_against_limit(0.1, 0.1)[:30], rate_against_limit(0.101, 0.1)[:9]
+    ('exactly at the stability limit', 'too large')
+    """
+    if abs(rate - limit) <= 1e-9 * abs(limit):
+        return RATE_AGAINST_LIMIT["at"]
+    return RATE_AGAINST_LIMIT["above" if rate > limit else "below"]
+
+
+def condition(kappa: float) -> str:
+    """'κ = 10', or a sentence instead of 'κ = inf' where the Hessian is not positive definite."""
+    return f"κ = {number(kappa)}" if np.isfinite(kappa) and kappa > 0 else NO_CONDITION
 
 
 def steps(n: int) -> str:

@@ -202,7 +202,8 @@ def _shape(problem, end: np.ndarray, eigen) -> _Around:
         if biggest > 0 and values[-1] < -1e-6 * biggest:
             return _Around("maximum")
         if biggest > 0 and values[0] < -1e-6 * biggest:
-            return _Around("saddle", downhill="±" + point(vectors[:, 0]))
+            down = vectors[:, 0] * np.sign(vectors[np.argmax(np.abs(vectors[:, 0])), 0])
+            return _Around("saddle", downhill="±" + point(down))  # ± (1, 0), never ± (-1, 0)
     toward = probes.directions(len(end), None if eigen is None else eigen[1])
     found = probes.surroundings(problem, end, toward, max(1.0, float(np.linalg.norm(end))))
     downhill = "" if found.downhill is None else point(found.downhill)
@@ -218,8 +219,8 @@ def _moving(problem, t: Trajectory, moved: evidence.Motion) -> _Finding:
     if moved.growth > 1 and moved.rising:
         return _Finding("diverging", "growing", n, evidence.onset(t.values))
     heading = moved.heading
-    onward = heading is not None and probes.falls_forever(problem, t.points[-1], heading)
-    if moved.falling and onward:
+    ahead = moved.falling and heading is not None  # only then is "no minimum that way" asked
+    if ahead and probes.falls_forever(problem, t.points[-1], heading):
         return _Finding("unbounded", "falls", n)
     if moved.falling or moved.growth < 1:
         return _Finding("too_slow", "step_limit", n)

@@ -148,6 +148,8 @@ def test_batched_summary_message_and_converged_flags():
     run = descend(BOWL, starts, optimizers.gd(np.array([0.1, 0.1, 0.25])), max_steps=2000)
     assert list(run.status) == ["converged_gradient", "converged_gradient", "diverged"]
     assert run.message == "3 runs: 2 converged gradient, 1 diverged."
+    one = descend(BOWL, starts[:1], optimizers.gd(0.1), max_steps=2000)
+    assert one.message == "1 run: 1 converged gradient."
     assert list(run.converged) == [True, True, False]
     single = descend(BOWL, [0.0, 0.0], optimizers.gd(0.1))
     assert bool(single.converged) is True

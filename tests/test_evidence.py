@@ -160,3 +160,11 @@ def test_words_for_numbers_points_and_steps():
 )
 def test_only_formulas_that_may_jump_are_checked_for_poles(text, jumps):
     assert probes.may_jump(parse_objective(text)) is jumps
+
+
+def test_words_for_a_rate_against_its_limit_and_for_kappa():
+    assert messages.rate_against_limit(0.09, 0.1) == "stable"
+    assert messages.rate_against_limit(0.1, 0.1).startswith("exactly at the stability limit")
+    assert messages.rate_against_limit(0.1001, 0.1).startswith("too large")
+    assert messages.condition(10.0) == "κ = 10"
+    assert messages.condition(float("inf")) == messages.NO_CONDITION  # never "κ = inf"
