@@ -80,7 +80,7 @@ def test_compare_learning_rates(page: Page, app_url: str):
     open_page(page, f"{app_url}/?cmp=learning_rates&lrs=0.02,0.05,0.09,0.11")
     no_exceptions(page)
     legend = " ".join(page.locator(f"{CHART} .legend text").all_text_contents())
-    assert "α = 0.11" in legend and "diverged" in legend
+    assert "α = 0.11" in legend and "diverging from step" in legend
     screenshot(page, "playground-compare")
 
 
