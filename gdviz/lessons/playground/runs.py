@@ -9,6 +9,7 @@ import numpy as np
 from gdviz.engine import Trajectory, descend
 from gdviz.lessons.common import Run, make_optimizer, start_point
 from gdviz.lessons.playground.setup import Setup
+from gdviz.messages import rate_against_limit
 from gdviz.optimizers import OPTIMIZERS
 from gdviz.presets import Preset
 from gdviz.schedules import make_schedule
@@ -43,7 +44,7 @@ def learning_rate_hint(objective, setup: Setup, preset: Preset | None) -> str:
     kappa = (
         f", condition number κ = {info.condition_number:.3g}" if objective.dimension == 2 else ""
     )
-    verdict = "**too large: expect divergence**" if setup.learning_rate > limit else "stable"
+    verdict = rate_against_limit(setup.learning_rate, limit)  # "exactly at the limit" ≠ "stable"
     return (
         f"Theory {place} (λmax = {info.largest:.4g}{kappa}): steps diverge for α > "
         f"{limit:.4g}; α = {setup.learning_rate:g} is {verdict}. Exact for quadratics, a "
