@@ -123,7 +123,7 @@ key = setup.only("section", *lab_settings.USES[section])
 if f is None:
     st.stop()
 info = theory(setup.theory_key)
-st.caption(info.sentence())
+st.caption(info.sentence(setup.learning_rate if f.dimension == 1 else None))
 window, minima = lab.window_of(setup, f), lab.known_minima(setup)
 if section == "side":
     runs = compute(lab_runs.side_by_side, key)

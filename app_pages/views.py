@@ -12,6 +12,7 @@ from gdviz.figures.contour import backdrop, descent_figure, paint
 from gdviz.figures.curve import curve_figure
 from gdviz.lessons.common import objective
 from gdviz.lessons.playground import runs as pg
+from gdviz.messages import went
 from gdviz.verdicts import verdict
 
 CHART_CONFIG = {
@@ -19,9 +20,9 @@ CHART_CONFIG = {
     "scrollZoom": False,
     "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
 }
-BADGES = {  # Streamlit badge colours for the lab's regions and the 1-D regimes
-    "slow": "orange", "good": "green", "oscillating": "violet", "diverging": "red",
-    "stuck": "gray", "creeping": "orange", "optimal": "green", "cycling": "blue",
+BADGES = {  # Streamlit badge colours for the 1-D regimes
+    "stuck": "gray", "creeping": "orange", "optimal": "green", "oscillating": "violet",
+    "cycling": "blue", "diverging": "red",
 }  # fmt: skip
 
 
@@ -30,14 +31,20 @@ def badge(kind: str, text: str) -> str:
     return f":{BADGES.get(kind, 'gray')}-badge[{text}]"
 
 
-def heading(name: str, verdict) -> str:
-    """The run's name in bold and what it did as a badge."""
-    return f"**{name}** {badge(verdict.region, verdict.label)}"
+def verdict_badge(found) -> str:
+    """A verdict's label as a badge in its kind's colour (as in banners and compare lists)."""
+    return f":{KIND_STYLE[found.kind][1]}-badge[{found.label}]"
+
+
+def heading(name: str, found) -> str:
+    """The run's name in bold and what it did (its verdict) as a badge."""
+    return f"**{name}** {verdict_badge(found)}"
 
 
 def verdict_table(runs, title: str) -> str:
-    """A markdown table: each run's name and what it did, as a coloured badge."""
-    rows = [f"| **{run.name}** | {badge(run.verdict.region, run.verdict.label)} |" for run in runs]
+    """A markdown table: each run's name, its verdict as a coloured badge, and its message."""
+    rows = [f"| **{run.name}** | {verdict_badge(run.verdict)} {run.verdict.message} |"
+            for run in runs]  # fmt: skip
     return "\n".join([f"| {title} | what happened |", "|---|---|", *rows])
 
 
@@ -81,8 +88,7 @@ def status_list(runs, problem) -> None:
         for run in runs:
             found = verdict(problem, run.trajectory)
             name = run.label.split(" — ")[0]
-            badge_text = f":{KIND_STYLE[found.kind][1]}-badge[{found.label}]"
-            st.markdown(f"{badge_text} **{name}** · {run.trajectory.message}")
+            st.markdown(f"{verdict_badge(found)} **{name}** · {run.trajectory.message}")
 
 
 @st.fragment
@@ -95,14 +101,20 @@ def step_inspector(runs, objective, optimizer: str) -> None:
         run = runs[labels.index(st.selectbox("Run", labels, key="inspect_run"))]
     steps = int(run.trajectory.steps)
     if steps == 0:
-        st.info("This run took no steps (it started where a stop rule already holds).")
+        found = verdict(objective, run.trajectory)
+        why = (
+            found.message
+            if found.kind == "undefined"
+            else "it started where a stop rule already holds"
+        )
+        st.info(f"This run took no steps: {why}")
         return
     # One step leaves nothing to choose (and a slider from 0 to 0 is an error in Streamlit).
     k = st.slider("step k", 0, steps - 1, 0, key="inspect_step") if steps > 1 else 0
     st.latex(pg.step_latex(run.trajectory, objective.gradient, k, optimizer))
     f_k, f_next = run.trajectory.values[k], run.trajectory.values[k + 1]
     st.caption(
-        f"f went from {f_k:.6g} to {f_next:.6g} ({'down' if f_next < f_k else 'UP'}); "
+        f"f went from {f_k:.6g} to {f_next:.6g} ({went(f_k, f_next)}); "
         f"‖∇f‖ = {run.trajectory.grad_norms[k]:.4g}."
     )
     table = st.expander("All steps as a table", key="steps_table", on_change="rerun")

@@ -185,6 +185,18 @@ KINDS: dict[str, Kind] = {
     ),
 }
 
+NAMES: dict[str, str] = {  # each kind in a word or three: legends, sweep regions, basin maps
+    "converged": "converged",
+    "saddle": "stopped at a saddle or maximum",
+    "too_slow": "too slow",
+    "cycling": "cycling",
+    "diverging": "diverging",
+    "unbounded": "no minimum that way",
+    "undefined": "undefined",
+    "stalled": "stalled",
+}
+assert NAMES.keys() == KINDS.keys()
+
 FORMULAS = {"gd": "2/λmax", "momentum": "2(1+μ)/λmax", "nesterov": "2(1+μ)/((1+2μ)λmax)"}
 EXACT = "exact for this quadratic"
 LOCAL = "a local estimate from the curvature at θ = {where}"

@@ -25,6 +25,10 @@ from gdviz.lessons.learning_rate.theory import lowest
 LEGEND = {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom", "font": {"size": 12}}
 RATE_COLOURS = ("#2E86AB", "#3D9970", "#B58B00", "#F46036", "#D7263D", "#6A0F49")  # cool → hot
 SCHEDULE_COLOURS = ("#1B1B1E", "#2E86AB", "#3D9970", "#F46036", "#7B2CBF")
+KIND_COLOURS = {  # each verdict kind's colour (the pages' badges: green, blue, orange, …)
+    "converged": "#3D9970", "saddle": "#2E86AB", "too_slow": "#F2A541", "stalled": "#B58B00",
+    "cycling": "#7B61FF", "diverging": "#D7263D", "unbounded": "#8E1B4A", "undefined": "#6B7385",
+}  # fmt: skip
 
 
 def layout(height: int, top: int, bottom: int, left: int = 70, **entries) -> dict:

@@ -7,19 +7,14 @@ import numpy as np
 import plotly.graph_objects as go
 
 from gdviz.figures.animation import f32, figure
+from gdviz.figures.lab import KIND_COLOURS as REGION_COLOURS
 from gdviz.figures.lab import layout, legend_entry, log_axis
 from gdviz.lessons.learning_rate.sweep import Sweep
-from gdviz.lessons.learning_rate.theory import REGION_NAMES, REGIONS, Theory
+from gdviz.lessons.learning_rate.theory import Theory
+from gdviz.messages import KINDS, NAMES
 
 LIMIT_COLOUR, BEST_COLOUR = "#B3132B", "#1E7B4F"  # the stability limit, the best constant step
 MONOTONE_COLOUR, YOURS_COLOUR = "#6B7385", "#1B1B1E"  # 1/λmax, your α
-
-REGION_COLOURS = {
-    "slow": "#F2A541",
-    "good": "#3D9970",
-    "oscillating": "#7B61FF",
-    "diverging": "#D7263D",
-}
 
 
 def sweep_figure(result: Sweep, height: int = 640) -> go.Figure:
@@ -55,25 +50,30 @@ def sweep_figure(result: Sweep, height: int = 640) -> go.Figure:
 
 
 def _region_markers(result: Sweep) -> list[dict]:
-    """One marker per rate, coloured by its region, in both panels; blown-up runs on top."""
+    """One marker per rate, coloured by its verdict kind, in both panels; runs that ran off
+    (diverging up: a triangle on top; no minimum, undefined: none) have no final f − f*."""
     traces = []
     regions = np.array(result.regions)
     blown = np.isnan(result.gaps)
     finite = result.gaps[~blown]
-    ceiling = 10 * float(finite.max()) if finite.size else 1e3  # blown-up runs are drawn here
+    ceiling = 10 * float(finite.max()) if finite.size else 1e3  # diverging runs are drawn here
     gaps = np.where(blown, ceiling, result.gaps)
-    if blown.any():
+    up = blown & (regions == "diverging")
+    if up.any():
         traces.append({
-            "type": "scatter", "x": f32(result.rates[blown]), "y": f32(gaps[blown]),
-            "mode": "markers", "name": "blew up (f > 1e12)",
+            "type": "scatter", "x": f32(result.rates[up]), "y": f32(gaps[up]),
+            "mode": "markers", "name": "diverging (f − f* off the scale)",
             "marker": {"color": REGION_COLOURS["diverging"], "size": 7, "symbol": "triangle-up"},
-            "hovertemplate": "α = %{x:.4g}: f blew up<extra></extra>",
+            "hovertemplate": "α = %{x:.4g}: diverging<extra></extra>",
         })  # fmt: skip
-    for region in REGIONS:
+    for region in KINDS:
         chosen = (regions == region) & ~blown
+        name = NAMES[region]
         if not chosen.any():
+            if (regions == region).any() and region != "diverging":  # a band without markers
+                marker = {"color": REGION_COLOURS[region], "size": 6, "symbol": "square"}
+                traces.append(legend_entry(name, "markers", marker=marker))
             continue
-        name = REGION_NAMES[region]
         for axis, values, show in (("", gaps, True), ("2", result.steps, False)):
             traces.append({
                 "type": "scatter", "x": f32(result.rates[chosen]), "y": f32(values[chosen]),
@@ -89,10 +89,8 @@ def _marked_rates(info: Theory, yours: float) -> list[tuple[float, str, str, str
     """(α, colour, dash, legend name) of the rates theory predicts, and your α."""
     lines = []
     if np.isfinite(info.limit):
-        rule = "2(1+μ)/λmax" if np.isnan(info.best) else "2/λmax"
-        lines.append(
-            (info.limit, LIMIT_COLOUR, "solid", f"stability limit {rule} = {info.limit:.3g}")
-        )
+        name = f"stability limit {info.formula} = {info.limit:.3g}"
+        lines.append((info.limit, LIMIT_COLOUR, "solid", name))
     if np.isfinite(info.best):
         lines.append((info.best, BEST_COLOUR, "dash", f"best step 2/(λmin+λmax) = {info.best:.3g}"))
     if np.isfinite(info.monotone):

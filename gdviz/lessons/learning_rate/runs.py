@@ -1,7 +1,7 @@
 """Runs the Learning-rate lab shows one by one: side by side, five schedules, the 1-D parabola.
 
 Every group of runs is ONE batched engine call (the rates, or the schedules, along the batch
-axis); each run is then classified by :func:`gdviz.lessons.learning_rate.theory.classify`.
+axis); each run then gets the app's one verdict (:func:`gdviz.verdict`), as on every page.
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ from gdviz.engine import Trajectory, descend
 from gdviz.family import Family, rate_family
 from gdviz.lessons.common import make_optimizer, objective, start_point
 from gdviz.lessons.learning_rate.setup import LabSetup
-from gdviz.lessons.learning_rate.theory import GRAD_TOL, Theory, Verdict, classify
+from gdviz.lessons.learning_rate.theory import GRAD_TOL, Theory
 from gdviz.optimizers import OPTIMIZERS
 from gdviz.schedules import SCHEDULES, make_schedule
 from gdviz.theory import regime_1d
+from gdviz.verdicts import Verdict, verdict
 
 
 @dataclass(frozen=True)
@@ -53,19 +54,20 @@ def run_rates(setup: LabSetup, rates, max_steps: int | None = None) -> Trajector
     return run_batch(setup, rates, len(rates), max_steps)
 
 
-def classified(batch: Trajectory, names, rates, info: Theory) -> list[LabRun]:
+def classified(setup: LabSetup, batch: Trajectory, names, rates) -> list[LabRun]:
     """Run i of ``batch`` named ``names[i]`` (base rate ``rates[i]``), with its verdict."""
+    problem = objective(setup.function)
     runs = []
     for i, (name, rate) in enumerate(zip(names, rates, strict=True)):
         trajectory = batch.run(i)
-        runs.append(LabRun(name, rate, trajectory, classify(trajectory, info.direction)))
+        runs.append(LabRun(name, rate, trajectory, verdict(problem, trajectory)))
     return runs
 
 
 def side_by_side(setup: LabSetup, info: Theory) -> list[LabRun]:
     """Each of the setup's rates from the same start: what it did, next to the others."""
     names = [f"α = {rate:g}" for rate in setup.rates]
-    return classified(run_rates(setup, setup.rates), names, setup.rates, info)
+    return classified(setup, run_rates(setup, setup.rates), names, setup.rates)
 
 
 def instant_family(setup: LabSetup, info: Theory) -> Family:
@@ -110,7 +112,7 @@ def schedule_runs(setup: LabSetup, info: Theory) -> list[LabRun]:
 
     batch = run_batch(setup, _squeeze(combined), len(chosen))
     names = [spec.display_name for spec in SCHEDULES.values()]
-    return classified(batch, names, [setup.learning_rate] * len(chosen), info)
+    return classified(setup, batch, names, [setup.learning_rate] * len(chosen))
 
 
 def _squeeze(schedule: Callable) -> Callable:

@@ -1,7 +1,8 @@
-"""The α sweep: 200 log-spaced learning rates (plus yours) in ONE batched run, each classified.
+"""The α sweep: 200 log-spaced learning rates (plus yours) in ONE batched run, each judged.
 
-Final loss and steps to converge against α show the four regions of the lab's ``theory``
-module side by side with what theory predicts (the stability limit, the best constant step, 1/λmax).
+Final loss and steps to converge against α, each rate in the region of its verdict's kind (the
+app's one verdict, :func:`gdviz.verdict`: converged, too slow, cycling, diverging, …) side by side
+with what theory predicts (the stability limit, the best constant step, 1/λmax).
 """
 
 from __future__ import annotations
@@ -10,22 +11,26 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gdviz.lessons.common import objective
 from gdviz.lessons.learning_rate.runs import LabRun, run_rates
 from gdviz.lessons.learning_rate.setup import LabSetup
-from gdviz.lessons.learning_rate.theory import Theory, classify, lowest
+from gdviz.lessons.learning_rate.theory import Theory, lowest
+from gdviz.verdicts import verdict
 
 SWEEP_RATES = 200
+RAN_OFF = ("diverging", "unbounded", "undefined")  # kinds whose final f − f* means nothing
 
 
 @dataclass(frozen=True)
 class Sweep:
-    """Final loss and steps to converge against α, each rate classified, plus your α."""
+    """Final loss and steps to converge against α, each rate's verdict kind, plus your α."""
 
     rates: np.ndarray  # (count,) log-spaced
-    gaps: np.ndarray  # f(θ_final) − f*, NaN where the run blew up
+    gaps: np.ndarray  # f(θ_final) − f*, NaN where the run ran off or left f's domain
     steps: np.ndarray  # steps to converge, NaN where it did not
-    regions: tuple[str, ...]
-    spans: tuple[tuple[str, float, float], ...]  # (region, from α, to α), contiguous
+    regions: tuple[str, ...]  # each rate's verdict kind (a key of messages.KINDS)
+    oscillating: np.ndarray  # (count,) bools: the verdict saw sign-flipping steps
+    spans: tuple[tuple[str, float, float], ...]  # (kind, from α, to α), contiguous
     theory: Theory
     max_steps: int
     yours: LabRun
@@ -55,16 +60,16 @@ def sweep(setup: LabSetup, info: Theory, count: int = SWEEP_RATES) -> Sweep:
     low, high = auto_range(info) if setup.auto_range else setup.sweep_range
     rates = np.logspace(np.log10(low), np.log10(high), count)
     batch = run_rates(setup, np.append(rates, setup.learning_rate))
-    verdicts = [classify(batch.run(i), info.direction) for i in range(count + 1)]
+    verdicts = verdict(objective(setup.function), batch)
+    regions = tuple(v.kind for v in verdicts[:count])
     finals = batch.values[-1, :count]
-    f_star = lowest(finals, info.f_star)
-    blown = np.array([str(s) == "diverged" for s in batch.status[:count]])
-    gaps = np.where(blown | ~np.isfinite(finals), np.nan, np.maximum(finals - f_star, 1e-16))
-    converged = np.asarray(batch.converged[:count], dtype=bool)
+    off = np.isin(regions, RAN_OFF)
+    f_star = lowest(finals[~off], info.f_star)
+    gaps = np.where(off | ~np.isfinite(finals), np.nan, np.maximum(finals - f_star, 1e-16))
+    converged = np.array(regions) == "converged"
     steps = np.where(converged, batch.steps[:count], np.nan).astype(float)
-    regions = tuple(v.region for v in verdicts[:count])
+    oscillating = np.array([v.oscillating for v in verdicts[:count]], dtype=bool)
     mine = LabRun(f"your α = {setup.learning_rate:g}", setup.learning_rate, batch.run(count),
                   verdicts[-1])  # fmt: skip
-    return Sweep(
-        rates, gaps, steps, regions, region_spans(rates, regions), info, setup.max_steps, mine
-    )
+    spans = region_spans(rates, regions)
+    return Sweep(rates, gaps, steps, regions, oscillating, spans, info, setup.max_steps, mine)

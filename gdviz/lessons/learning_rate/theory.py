@@ -1,20 +1,15 @@
-r"""The Learning-rate lab's core: what one run did (its region) and what theory predicts.
+r"""The Learning-rate lab's core: what theory predicts where the runs go.
 
-Too small a learning rate crawls, too large overshoots and diverges (the seed note). Here each
-run gets one of four *regions*, decided from its path alone (:func:`classify`):
-
-* ``diverging``: the engine stopped it as diverged, or it ran out of steps with f higher than
-  where it started;
-* ``oscillating``: successive steps reverse along the dominant direction (the top eigenvector
-  of the Hessian at the minimum), or f went up at some step;
-* ``good``: it converged, every step going the same way;
-* ``slow``: it ran out of steps while still creeping monotonically downhill.
+What each run did is the app's one verdict (:func:`gdviz.verdict`; its kinds and words:
+:data:`gdviz.messages.KINDS`). This module finds the point the runs head for, reads the Hessian
+there and says what it predicts, honestly: "at the minimum" only at a minimum (a saddle or a
+maximum is named, with the signs of its eigenvalues), no condition number where the Hessian is
+not positive definite, no 2/λmax limit without positive curvature.
 
 On a quadratic with Hessian $H$, plain GD is monotone iff $\alpha < 1/\lambda_{max}$, oscillates
-but converges for $1/\lambda_{max} < \alpha < 2/\lambda_{max}$ and diverges above; the tests check
-that the classifier draws those boundaries within one grid step of a sweep
-(``sweep``). The lab's sections live beside this module in :mod:`gdviz.lessons.learning_rate`:
-``runs`` (side by side, schedules, the 1-D parabola), ``sweep`` and ``basins``.
+but converges for $1/\lambda_{max} < \alpha < 2/\lambda_{max}$ and diverges above. The lab's
+sections live beside this module in :mod:`gdviz.lessons.learning_rate`: ``runs`` (side by side,
+schedules, the 1-D parabola), ``sweep`` and ``basins``.
 """
 
 from __future__ import annotations
@@ -23,24 +18,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gdviz.engine import Trajectory, descend
+from gdviz.engine import descend
 from gdviz.field import Window
 from gdviz.lessons.common import matching_preset, objective, start_point, view_window
 from gdviz.lessons.learning_rate.setup import LabSetup
 from gdviz.optimizers import OPTIMIZERS
 from gdviz.parser import Objective
 from gdviz.presets import Preset
-from gdviz.theory import Curvature, curvature, stability_limit
+from gdviz.messages import FORMULAS, condition
+from gdviz.theory import Curvature, curvature, is_quadratic, regime_1d, stability_limit
+from gdviz.verdicts import verdict
 
-REGIONS = ("slow", "good", "oscillating", "diverging")
-REGION_NAMES = {
-    "slow": "too slow",
-    "good": "good",
-    "oscillating": "oscillating",
-    "diverging": "diverging",
-}
 GRAD_TOL = 1e-6  # a run has converged once ‖∇f‖ < GRAD_TOL
-SIGNIFICANT = 1e-9  # steps shorter than this share of the longest one are rounding noise
 
 
 def preset_label(name: str) -> str:
@@ -62,95 +51,53 @@ def window_of(setup: LabSetup, problem: Objective) -> Window:
     return view_window(problem, setup, preset_of(setup))
 
 
-# --- classifying one run -----------------------------------------------------------------------
+# --- theory where the runs go -----------------------------------------------------------------
 
-
-@dataclass(frozen=True)
-class Verdict:
-    """What one run did, in the lab's four regions, with a few words for a label."""
-
-    region: str
-    converged: bool
-    steps: int
-    label: str
-
-
-def reversals(points: np.ndarray, values: np.ndarray, direction: np.ndarray | None) -> int:
-    """How often the path turned back: sign flips of successive steps along ``direction``
-    (or, without one, successive steps at more than 90°), plus the steps where f went up."""
-    moves = np.diff(np.asarray(points, dtype=float), axis=0)
-    if len(moves) < 2 or not np.all(np.isfinite(moves)):
-        return 0
-    scale = np.max(np.linalg.norm(moves, axis=-1))
-    if scale == 0:
-        return 0
-    if direction is not None:
-        along = moves @ (np.asarray(direction, dtype=float) / np.linalg.norm(direction))
-        signs = np.sign(along[np.abs(along) > SIGNIFICANT * scale])
-        flips = int(np.sum(signs[1:] != signs[:-1]))
-    else:
-        norms = np.linalg.norm(moves, axis=-1)
-        big = norms > SIGNIFICANT * scale
-        turns = np.sum(moves[1:] * moves[:-1], axis=-1) < -1e-9 * norms[1:] * norms[:-1]
-        flips = int(np.sum(turns & big[1:] & big[:-1]))
-    values = np.asarray(values, dtype=float)
-    spread = np.ptp(values) + 1e-14 * np.max(np.abs(values))
-    rises = int(np.sum(np.diff(values) > 1e-9 * spread))
-    return flips + rises
-
-
-def classify(trajectory: Trajectory, direction: np.ndarray | None = None) -> Verdict:
-    """The region of a single run (see the module docstring) and its label."""
-    n, status = int(trajectory.steps), str(trajectory.status)
-    converged = status.startswith("converged")
-    values = np.asarray(trajectory.values[: n + 1], dtype=float)
-    if status == "diverged":
-        return Verdict("diverging", False, n, f"diverged at step {n}")
-    if not converged and n > 0 and values[-1] > values[0]:
-        label = f"diverging: f rose from {values[0]:.3g} to {values[-1]:.3g} in {n} steps"
-        return Verdict("diverging", False, n, label)
-    oscillates = reversals(trajectory.points[: n + 1], values, direction) >= 2
-    if converged:
-        label = f"converged in {n} steps"
-        return Verdict(
-            "oscillating" if oscillates else "good",
-            True,
-            n,
-            f"oscillating, {label}" if oscillates else label,
-        )
-    if oscillates:
-        return Verdict("oscillating", False, n, f"oscillating: not settled after {n} steps")
-    return Verdict("slow", False, n, f"too slow: not converged after {n} steps")
-
-
-# --- theory at the minimum ---------------------------------------------------------------------
+SHAPES = {"minimum": "the minimum", "saddle": "the saddle point", "maximum": "the maximum",
+          "shoulder": "the flat shoulder", "plateau": "the plateau", "start": "the start"}  # fmt: skip
 
 
 @dataclass(frozen=True)
 class Theory:
-    """Curvature at the minimum the runs head for, and the learning rates it predicts."""
+    """Curvature where the runs head for (a minimum, or what they stopped at), and the learning
+    rates it predicts."""
 
     point: np.ndarray
     curvature: Curvature
-    limit: float  # largest stable constant α for this optimizer (inf/NaN when none)
-    best: float  # 2/(λmin+λmax), plain GD only (NaN otherwise)
+    limit: float  # largest stable constant α for this optimizer (inf: none; NaN: adaptive)
+    best: float  # 2/(λmin+λmax), plain GD at a minimum only (NaN otherwise)
     monotone: float  # 1/λmax: below it plain GD never overshoots (NaN otherwise)
     direction: np.ndarray | None  # top eigenvector of the Hessian: where overshoots show
     where: str
     exact: bool  # f is a quadratic: the predictions are exact
     f_star: float
+    shape: str = "minimum"  # a key of SHAPES: what ``point`` is
+    optimizer: str = "gd"
 
-    def sentence(self) -> str:
-        """What theory says here, plainly, with its caveat."""
+    @property
+    def formula(self) -> str:
+        """'2/λmax', '2(1+μ)/λmax', …: the optimizer's own stability limit."""
+        return FORMULAS.get(self.optimizer, "2/λmax")
+
+    def sentence(self, learning_rate: float | None = None) -> str:
+        """What theory says here, plainly, with its caveat (and, in 1-D, the regime of
+        ``learning_rate`` at the point reached)."""
         info = self.curvature
-        if not np.isfinite(info.largest):
+        if not np.all(np.isfinite(info.eigenvalues)):
             return "The Hessian is not finite here, so theory gives no learning-rate limit."
         text = f"Hessian {self.where}: λmax = {info.largest:.4g}"
         if len(info.eigenvalues) > 1:
-            text += f", λmin = {info.smallest:.4g}"
-        if not np.isfinite(self.limit):
-            return text + ". Adaptive methods rescale each step, so there is no 2/λmax limit."
-        text += f" → stable for α < {self.limit:.4g}"
+            text += f", λmin = {info.smallest:.4g}; {condition(info.condition_number)}"
+        adaptive = self.optimizer not in FORMULAS
+        if self.shape != "minimum" or info.smallest <= 0:
+            text += f". {_signs(info)}"
+            if not adaptive and info.largest > 0 and np.any(info.eigenvalues < 0):
+                text += (f"; along the λmax direction steps still overshoot for α > "
+                         f"{self.limit:.4g} ({self.formula})")  # fmt: skip
+            return text + "." + (" " + ADAPTIVE if adaptive else "")
+        if adaptive:
+            return f"{text}. {ADAPTIVE}"
+        text += f" → stable for α < {self.limit:.4g} ({self.formula})"
         if np.isfinite(self.best):
             text += f", fastest constant step α* = 2/(λmin+λmax) = {self.best:.4g}"
         caveat = (
@@ -158,19 +105,44 @@ class Theory:
             if self.exact
             else "a local estimate, since f is not a quadratic"
         )
-        return f"{text}. These are exact for quadratics — {caveat}."
+        text = f"{text}. These are exact for quadratics — {caveat}."
+        if learning_rate is not None and len(info.eigenvalues) == 1:
+            product = learning_rate * info.largest
+            regime = regime_1d(learning_rate, info.largest)
+            text += f" Here α·f″ = {product:.3g}: {REGIMES[regime]}."
+        return text
 
 
-def is_quadratic(problem) -> bool:
-    exprs = getattr(problem, "hessian_exprs", None)
-    return exprs is not None and all(not e.free_symbols for row in exprs for e in row)
+ADAPTIVE = "Adaptive methods rescale each step, so there is no 2/λmax limit."
+REGIMES = {  # the 1-D regime of α at the point reached (theory.regime_1d), in a few words
+    "stuck": "no step at all",
+    "creeping": "a monotone creep (0 < αf″ < 1)",
+    "optimal": "one step lands on it (αf″ = 1)",
+    "oscillating": "it overshoots but converges (1 < αf″ < 2)",
+    "cycling": "it bounces forever (αf″ = 2)",
+    "diverging": "every overshoot grows (αf″ > 2)",
+}
 
 
-def find_minimum(problem, start: np.ndarray, known=()) -> tuple[np.ndarray, str]:
-    """Where plain GD from ``start`` settles, over 25 step sizes in one batched run.
+def _signs(info: Curvature) -> str:
+    """What the signs of the eigenvalues say about a point that is not a (strict) minimum."""
+    values = info.eigenvalues
+    if np.all(values < 0):
+        return "All λ < 0: a maximum, f falls in every direction, so GD leaves it for any α"
+    if np.any(values < 0):
+        return "λ of both signs: a saddle, GD slides off along the λ < 0 direction for any α"
+    if np.all(values == 0):
+        return "All λ = 0: f is flat here (to second order), so the Hessian predicts no α"
+    return "λmin = 0: a flat direction, along which the Hessian predicts nothing"
 
-    The lowest converged end point wins (snapped to a known minimum when it is one); without
-    one, the known minimum nearest the start, or the start itself.
+
+def find_minimum(problem, start: np.ndarray, known=()) -> tuple[np.ndarray, str, str]:
+    """Where plain GD from ``start`` settles, over 25 step sizes in one batched run, judged by
+    the app's one verdict: (point, words for it, its shape — a key of ``SHAPES``).
+
+    The lowest end point with the verdict "converged" wins (snapped to a known minimum when it is
+    one); else the lowest that stopped at a saddle, maximum, shoulder or plateau (named so);
+    else the known minimum nearest the start, or the start itself.
     """
     rates = np.logspace(-5, 1, 25)
     runs = descend(
@@ -180,19 +152,26 @@ def find_minimum(problem, start: np.ndarray, known=()) -> tuple[np.ndarray, str]
         max_steps=2000,
         grad_tol=GRAD_TOL,
     )
-    done = np.flatnonzero(runs.converged)
+    found = verdict(problem, runs)
     known = np.asarray(known, dtype=float).reshape(-1, len(start))
-    if len(done):
-        end = runs.final_point[done[np.argmin(runs.values[-1, done])]]
-        if len(known):
+    with np.errstate(all="ignore"):
+        finals = np.asarray(runs.values[-1], dtype=float)
+    for kind in ("converged", "saddle"):
+        done = [i for i, v in enumerate(found) if v.kind == kind and np.isfinite(finals[i])]
+        if not done:
+            continue
+        chosen = done[int(np.argmin(finals[done]))]
+        end = runs.final_point[chosen]
+        shape = "minimum" if kind == "converged" else found[chosen].cause
+        if len(known) and kind == "converged":
             distance = np.linalg.norm(known - end, axis=-1)
             if distance.min() < 1e-3 * (1 + np.linalg.norm(end)):
                 end = known[np.argmin(distance)]
-        return end, f"at the minimum {point_text(end)} reached from the start"
+        return end, f"at {SHAPES[shape]} {point_text(end)} reached from the start", shape
     if len(known):
         nearest = known[np.argmin(np.linalg.norm(known - start, axis=-1))]
-        return nearest, f"at the known minimum {point_text(nearest)}"
-    return np.asarray(start, dtype=float), "at the start (no minimum found from there)"
+        return nearest, f"at the known minimum {point_text(nearest)}", "minimum"
+    return np.asarray(start, dtype=float), "at the start (no minimum found from there)", "start"
 
 
 def lowest(*groups) -> float:
@@ -209,8 +188,8 @@ def point_text(point) -> str:
 
 
 def theory_for(problem, start, optimizer: str, momentum: float = 0.9, known=()) -> Theory:
-    """The stability limit, the best constant step and the overshoot direction at the minimum."""
-    point, where = find_minimum(problem, np.asarray(start, dtype=float), known)
+    """The stability limit, the best constant step and the overshoot direction where the runs go."""
+    point, where, shape = find_minimum(problem, np.asarray(start, dtype=float), known)
     with np.errstate(all="ignore"):
         hessian = np.atleast_2d(np.asarray(problem.hessian(point), dtype=float))
         f_star = float(problem.value(point))
@@ -220,11 +199,10 @@ def theory_for(problem, start, optimizer: str, momentum: float = 0.9, known=()) 
         direction = np.linalg.eigh((hessian + hessian.T) / 2)[1][:, -1]
     limit = stability_limit(hessian, optimizer, momentum)
     gd = optimizer == "gd" and info.largest > 0
-    best = info.best_learning_rate if gd else float("nan")
+    best = info.best_learning_rate if gd and shape == "minimum" else float("nan")
     monotone = 1 / info.largest if gd else float("nan")
-    return Theory(
-        point, info, limit, best, monotone, direction, where, is_quadratic(problem), f_star
-    )
+    return Theory(point, info, limit, best, monotone, direction, where, is_quadratic(problem),
+                  f_star, shape, optimizer)  # fmt: skip
 
 
 def theory(setup: LabSetup) -> Theory:
