@@ -105,6 +105,38 @@ def verdict(problem, trajectory: Trajectory) -> Verdict | tuple[Verdict, ...]:
         return _words(problem, t, finding, _oscillating(problem, t, eigen, bad), eigen)
 
 
+def kinds(problem, trajectory: Trajectory) -> np.ndarray:
+    """The verdict's kind for every run of a batch (a basin map's 40,000 starts), as strings.
+
+    Exactly ``verdict(problem, trajectory.run(i)).kind`` for each run i, computed once per end
+    point where the kind depends on nothing else: a run that stopped on ‖∇f‖ < tol along a path
+    of numbers, of an f without poles, is ``converged`` or ``saddle`` by the shape of f around
+    its end point alone (rule 3), so runs ending at the same point (to 1e-9) share one verdict.
+    """
+    if not trajectory.batched:
+        return np.array([verdict(problem, trajectory).kind])
+    t, count = trajectory, len(trajectory.steps)
+    found = np.empty(count, dtype=object)
+    ends = t.final_point
+    with np.errstate(all="ignore"):
+        finite = np.all(np.isfinite(t.values), axis=0) & np.all(np.isfinite(t.grad_norms), axis=0)
+        finite &= np.all(np.isfinite(t.points), axis=(0, 2))
+        scale = np.maximum(1.0, np.max(np.abs(ends), axis=-1, keepdims=True))
+        cells = np.round(ends / (1e-9 * scale)).astype(np.int64)
+    by_end = (np.asarray(t.status) == "converged_gradient") & finite
+    by_end &= is_quadratic(problem) or not probes.may_jump(problem)
+    known: dict[bytes, str] = {}
+    for i in range(count):
+        key = cells[i].tobytes() if by_end[i] else None
+        if key is not None and key in known:
+            found[i] = known[key]
+            continue
+        found[i] = verdict(problem, t.run(i)).kind
+        if key is not None:
+            known[key] = found[i]
+    return found.astype(str)
+
+
 def _oscillating(problem, t: Trajectory, eigen, bad: int | None) -> bool:
     """Sign flips along the Hessian's eigenvectors (at the end, else at the start) or an axis,
     over the part of the path that is numbers."""

@@ -1,8 +1,10 @@
-"""The basin map: every start of the grid coloured by the minimum it ends at, as ONE image.
+"""The basin map: every start of the grid coloured by the minimum it converged to (or by its
+verdict's kind), as ONE image.
 
-A legend of coloured squares (with each basin's share of the starts), the minima as stars, your
-start as a ring, and an invisible coarse grid of markers that tells, on hover, where a start
-ends and after how many steps.
+A legend of coloured squares (with each category's share of the starts; the largest basins by
+name, the other local minima together), the minima as stars, your start as a ring, and an
+invisible coarse grid of markers that tells, on hover, where a start ends and after how many
+steps. Neighbouring basins never share a colour where the palette allows.
 """
 
 from __future__ import annotations
@@ -12,30 +14,56 @@ import plotly.graph_objects as go
 
 from gdviz.field import Window, png_data_uri
 from gdviz.figures.animation import f32, figure
-from gdviz.figures.lab import layout, legend_entry
+from gdviz.figures.lab import KIND_COLOURS, layout, legend_entry
 from gdviz.lessons.learning_rate.basins import BasinMap
+from gdviz.messages import KINDS, steps
 
 BASIN_COLOURS = ("#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860", "#DA8BC3",
                  "#CCB974")  # fmt: skip
-ELSEWHERE, DIVERGED = "#D5D8DE", "#2B2B2B"  # no minimum reached; diverged
-PALE = "#EEF0F4"  # the legend's sample of a basin's pale (not yet converged) part
 INK = "#1B1B1E"
+NAMED = 8  # minima named in the legend (the largest basins); the others share one entry
+KIND_SHADES = KIND_COLOURS | {"converged": "#FFFFFF", "diverging": "#2B2B2B",
+                              "too_slow": "#D5D8DE"}  # fmt: skip
 
 
 def basin_colours(result: BasinMap) -> list[str]:
-    """One colour per category of ``result.names``: each minimum, then none reached, diverged."""
-    count = len(result.minima)
-    return [BASIN_COLOURS[i % len(BASIN_COLOURS)] for i in range(count)] + [ELSEWHERE, DIVERGED]
+    """One colour per category of ``result.names``: each minimum (greedily, so that the nearest
+    minima differ), then each verdict kind."""
+    minima, chosen = result.minima, []
+    for i in range(len(minima)):
+        distance = np.linalg.norm(minima[:i] - minima[i], axis=-1)
+        near = np.argsort(distance)[:8]
+        used = {chosen[j] for j in near}
+        free = [c for c in range(len(BASIN_COLOURS)) if c not in used]
+        chosen.append(free[0] if free else i % len(BASIN_COLOURS))
+    kinds = [KIND_SHADES[kind] for kind in KINDS]
+    return [BASIN_COLOURS[c] for c in chosen] + kinds
 
 
 def basin_image(result: BasinMap) -> np.ndarray:
-    """RGBA pixels: each minimum's colour, paler where the run had not converged yet."""
+    """RGBA pixels: each minimum's colour, each other start its verdict kind's colour."""
     palette = np.array([_rgb(c) for c in basin_colours(result)])
     rgb = palette[result.labels]
-    pale = ~result.converged & (result.labels < len(result.minima))
-    rgb[pale] = 0.45 * rgb[pale] + 0.55 * 255
     alpha = np.full(rgb.shape[:-1] + (1,), 255.0)
     return np.concatenate([rgb, alpha], axis=-1).round().astype(np.uint8)[::-1]
+
+
+def legend(result: BasinMap) -> list[tuple[str, str]]:
+    """(name with share, colour) for the legend: the ``NAMED`` largest basins, the other minima
+    together, then every verdict kind that some start got."""
+    shares, colours, count = result.shares(), basin_colours(result), len(result.minima)
+    order = np.argsort(-shares[:count], kind="stable")
+    rows = [(f"{result.names[i]} ({100 * shares[i]:.0f} %)", colours[i]) for i in order[:NAMED]]
+    if count > NAMED:
+        rest = order[NAMED:]
+        rows.append((f"{len(rest)} more local minima ({100 * shares[rest].sum():.0f} %)", PALE))
+    for j in range(count, len(result.names)):
+        if shares[j] > 0:
+            rows.append((f"{result.names[j]} ({100 * shares[j]:.0f} %)", colours[j]))
+    return rows
+
+
+PALE = "#EEF0F4"  # the legend's sample for "more local minima" (their colours repeat)
 
 
 def _rgb(colour: str) -> np.ndarray:
@@ -46,13 +74,7 @@ def basin_figure(result: BasinMap, start=None, height: int = 620, hover: int = 5
     """The label grid as ONE layout image, the minima as stars, a legend made of markers and an
     invisible coarse grid (about ``hover`` per side) that tells, on hover, where a start ends."""
     w = result.window
-    traces = [
-        _square(f"{name} ({100 * share:.0f} %)", colour)
-        for name, colour, share in zip(result.names, basin_colours(result), result.shares(),
-                                       strict=True)
-    ]  # fmt: skip
-    if len(result.minima) and not result.converged.all():
-        traces.append(_square("pale: near it, not converged yet", PALE))
+    traces = [_square(name, colour) for name, colour in legend(result)]
     traces.append(_hover_grid(result, max(1, len(result.xs) // hover)))
     if len(result.minima):
         traces.append({
@@ -92,13 +114,9 @@ def _hover_grid(result: BasinMap, step: int) -> dict:
     """Near-transparent markers on every ``step``-th start: where it ends, in how many steps."""
     gx, gy = np.meshgrid(result.xs[::step], result.ys[::step])
     labels = result.labels[::step, ::step]
-    unsettled = ~result.converged[::step, ::step] & (labels < len(result.minima))
     words = np.array(result.names, dtype=object)[labels]
     taken = result.steps[::step, ::step]
-    text = [
-        f"{word}{' (not converged)' if pale else ''} · {k} steps"
-        for word, pale, k in zip(words.ravel(), unsettled.ravel(), taken.ravel(), strict=True)
-    ]
+    text = [f"{word} · {steps(k)}" for word, k in zip(words.ravel(), taken.ravel(), strict=True)]
     return {
         "type": "scatter", "x": f32(gx.ravel()), "y": f32(gy.ravel()), "text": text,
         "mode": "markers", "showlegend": False,

@@ -1,5 +1,9 @@
 """Basins of attraction: run every start of a grid and colour it by the minimum it ends at.
 
+Each start gets the app's one verdict (its kind: :func:`gdviz.verdicts.kinds`). A start whose
+verdict is "converged" is coloured by the minimum it converged to, local minima included (the
+end points of converged runs are clustered; a preset's minima keep their exact place and order);
+every other start by its verdict's kind: stopped at a saddle, too slow, cycling, diverging, …
 Raise α past a minimum's own stability limit 2/λmax and that minimum can no longer be reached:
 the basins fracture. 40,000 starts run in batched engine calls of :data:`BASIN_CHUNK`.
 """
@@ -16,26 +20,34 @@ from gdviz.field import Window
 from gdviz.lessons.common import make_optimizer, objective
 from gdviz.lessons.learning_rate.setup import LabSetup
 from gdviz.lessons.learning_rate.theory import known_minima, point_text, window_of
+from gdviz.messages import KINDS, NAMES
 from gdviz.optimizers import Optimizer
-from gdviz.theory import curvature, stability_limit
+from gdviz.theory import stability_limit
+from gdviz.verdicts import kinds
 
 BASIN_CHUNK = 5_000  # starts per engine call: the engine keeps whole paths in memory
 BASIN_GRAD_TOL = 1e-4
+MOST_MINIMA = 400  # distinct minima told apart (Rastrigin's window holds 121)
 
 
 @dataclass(frozen=True)
 class BasinMap:
-    """For each start on a grid: which minimum it ends at (or none, or diverged)."""
+    """For each start on a grid: which minimum it converged to, or else its verdict's kind."""
 
     window: Window
     xs: np.ndarray  # cell centres, (resolution,)
     ys: np.ndarray
-    labels: np.ndarray  # (resolution, resolution): minima 0..M−1, M none reached, M+1 diverged
-    converged: np.ndarray  # (resolution, resolution) bools
+    labels: np.ndarray  # (resolution, resolution): minima 0..M−1, then M + j for KINDS' j-th kind
+    converged: np.ndarray  # (resolution, resolution) bools: the verdict is "converged"
     steps: np.ndarray  # (resolution, resolution) steps taken
     minima: np.ndarray  # (M, 2)
-    names: tuple[str, ...]  # M + 2 legend names
+    names: tuple[str, ...]  # M + len(KINDS) legend names
     discovered: bool  # minima found from the runs (typed function), not from a preset
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """The verdict kind of each category of ``names`` ('converged' for every minimum)."""
+        return ("converged",) * len(self.minima) + tuple(KINDS)
 
     def shares(self) -> np.ndarray:
         """Fraction of starts in each category."""
@@ -72,24 +84,28 @@ def basins(
     """
     xs, ys, starts = basin_grid(window, resolution)
     ends = np.empty_like(starts)
-    status = np.empty(len(starts), dtype=object)
+    kind = np.empty(len(starts), dtype=object)
     steps = np.empty(len(starts), dtype=int)
     for first in range(0, len(starts), BASIN_CHUNK):
         chunk = slice(first, first + BASIN_CHUNK)
         batch = descend(
             problem, starts[chunk], optimizer, max_steps=max_steps, grad_tol=BASIN_GRAD_TOL
         )
-        ends[chunk], status[chunk], steps[chunk] = batch.final_point, batch.status, batch.steps
+        ends[chunk], steps[chunk] = batch.final_point, batch.steps
+        kind[chunk] = kinds(problem, batch)
         if on_progress:
             on_progress(min(1.0, (first + BASIN_CHUNK) / len(starts)))
-    diverged = status == "diverged"
-    converged = np.char.startswith(status.astype(str), "converged")
+    converged = kind == "converged"
     radius = 0.02 * np.hypot(window.x_max - window.x_min, window.y_max - window.y_min)
-    minima = np.asarray(minima, dtype=float).reshape(-1, 2)
-    discovered = not len(minima)
-    if discovered:
-        minima = cluster_minima(problem, ends[converged], radius)
-    labels = np.where(diverged, len(minima) + 1, nearest_minimum(ends, minima, radius))
+    known = np.asarray(minima, dtype=float).reshape(-1, 2)
+    found = cluster_minima(ends[converged], radius)
+    if len(known):  # a preset's minima first, exact and in its order; then the others reached
+        away = nearest_minimum(found, known, radius) == len(known)
+        found = np.concatenate([known, found[away]])
+    minima = found
+    labels = len(minima) + np.array([list(KINDS).index(k) for k in kind])
+    at = nearest_minimum(ends, minima, radius)
+    labels = np.where(converged & (at < len(minima)), at, labels)
     shape = (resolution, resolution)
     return BasinMap(
         window,
@@ -99,9 +115,17 @@ def basins(
         converged.reshape(shape),
         steps.reshape(shape),
         minima,
-        (*minimum_names(problem, minima, optimizer), "no minimum reached", "diverged"),
-        discovered,
+        (*minimum_names(problem, minima, optimizer), *_kind_names()),
+        not len(known),
     )
+
+
+def _kind_names() -> list[str]:
+    """Legend names of the kinds (a converged run far from every minimum shown is rare)."""
+    return [
+        "converged (to a minimum not shown)" if kind == "converged" else NAMES[kind]
+        for kind in KINDS
+    ]
 
 
 def nearest_minimum(ends: np.ndarray, minima: np.ndarray, radius: float) -> np.ndarray:
@@ -127,9 +151,10 @@ def minimum_names(problem, minima: np.ndarray, optimizer: Optimizer) -> list[str
     return names
 
 
-def cluster_minima(problem, ends: np.ndarray, radius: float, most: int = 8) -> np.ndarray:
-    """Distinct minima among converged end points: cells of size ``radius``, the fullest first,
-    merged when closer than ``radius``; saddles (Hessian not positive definite) are dropped."""
+def cluster_minima(ends: np.ndarray, radius: float, most: int = MOST_MINIMA) -> np.ndarray:
+    """Distinct minima among the end points of converged runs: cells of size ``radius``, the
+    fullest first, merged when closer than ``radius`` (the verdict already told minima from
+    saddles, so every end point here is at one)."""
     ends = ends[np.all(np.isfinite(ends), axis=-1)]
     if not len(ends):
         return np.empty((0, 2))
@@ -138,14 +163,11 @@ def cluster_minima(problem, ends: np.ndarray, radius: float, most: int = 8) -> n
     )
     found: list[np.ndarray] = []
     for cell in np.argsort(-counts, kind="stable"):
-        if len(found) == most or counts[cell] < max(1, 0.001 * len(ends)):
+        if len(found) == most:
             break
         centre = ends[cell_of.ravel() == cell].mean(axis=0)
-        if any(np.linalg.norm(centre - other) < radius for other in found):
-            continue
-        with np.errstate(all="ignore"):
-            if curvature(problem.hessian(centre)).smallest > 0:
-                found.append(centre)
+        if not any(np.linalg.norm(centre - other) < radius for other in found):
+            found.append(centre)
     return np.array(found).reshape(-1, 2)
 
 

@@ -22,10 +22,10 @@ from gdviz.engine import descend
 from gdviz.field import Window
 from gdviz.lessons.common import matching_preset, objective, start_point, view_window
 from gdviz.lessons.learning_rate.setup import LabSetup
+from gdviz.messages import FORMULAS, condition
 from gdviz.optimizers import OPTIMIZERS
 from gdviz.parser import Objective
 from gdviz.presets import Preset
-from gdviz.messages import FORMULAS, condition
 from gdviz.theory import Curvature, curvature, is_quadratic, regime_1d, stability_limit
 from gdviz.verdicts import verdict
 
@@ -53,8 +53,14 @@ def window_of(setup: LabSetup, problem: Objective) -> Window:
 
 # --- theory where the runs go -----------------------------------------------------------------
 
-SHAPES = {"minimum": "the minimum", "saddle": "the saddle point", "maximum": "the maximum",
-          "shoulder": "the flat shoulder", "plateau": "the plateau", "start": "the start"}  # fmt: skip
+SHAPES = {  # what the point theory reads is, in words
+    "minimum": "the minimum",
+    "saddle": "the saddle point",
+    "maximum": "the maximum",
+    "shoulder": "the flat shoulder",
+    "plateau": "the plateau",
+    "start": "the start",
+}
 
 
 @dataclass(frozen=True)
