@@ -153,7 +153,7 @@ for note in comparison.notes:
     st.info(note, icon=":material/info:")
 for column, run in zip(st.columns(3), comparison.runs, strict=True):
     with column:
-        views.status_banner(run.history, run.variant.label)
+        views.status_banner(run.history, run.variant.label, found=run.verdict)
 views.chart(animation, P + "animation")
 st.caption(text.figure_caption(comparison, dataset))
 st.info(text.batch_story(comparison, setup), icon=":material/school:")

@@ -70,11 +70,15 @@ ICONS = {"success": ":material/check_circle:", "warning": ":material/hourglass_b
          "error": ":material/error:"}  # fmt: skip
 
 
-def status_banner(trajectory, label: str = "", problem=None) -> None:
-    """The run's message, coloured by its verdict (by the engine's stop rule without a problem)."""
-    text = f"**{label}** {trajectory.message}" if label else trajectory.message
-    if problem is not None:
-        alert = KIND_STYLE[verdict(problem, trajectory).kind][0]
+def status_banner(trajectory, label: str = "", problem=None, found=None) -> None:
+    """The run's message, coloured by its verdict (``found``, or judged here given ``problem``;
+    by the engine's stop rule without either)."""
+    if found is None and problem is not None:
+        found = verdict(problem, trajectory)
+    message = trajectory.message if found is None else found.text
+    text = f"**{label}** {message}" if label else message
+    if found is not None:
+        alert = KIND_STYLE[found.kind][0]
     else:
         status = str(trajectory.status)
         alert = "success" if status.startswith("converged") else (

@@ -22,6 +22,7 @@ from gdviz.linear_scan import AFFINE_OPTIMIZERS
 from gdviz.optimizers import OPTIMIZERS, Optimizer
 from gdviz.problems import LeastSquares
 from gdviz.schedules import make_schedule
+from gdviz.verdicts import Verdict, verdict
 
 MAX_RUN_STEPS = 2_000_000  # per variant through the scan: 20 epochs of SGD on 100,000 points
 MAX_LOOP_STEPS = 50_000  # per variant through the engine's step loop (adaptive optimizers)
@@ -126,7 +127,8 @@ class VariantRun:
     evenly-spaced steps), for loss curves, the table and the CSV. ``animation``: the run on the
     comparison's shared clock (one point per clock tick), for the animated figures. Both are
     :class:`Trajectory` values indexed by kept point, with the full run's status and message;
-    both end with the run's true final point.
+    both end with the run's true final point. ``verdict``: the app's one verdict on the FULL run
+    (computed before thinning, which keeps neither every step nor what the verdict reads).
     """
 
     variant: Variant
@@ -135,6 +137,7 @@ class VariantRun:
     history: Trajectory
     history_steps: np.ndarray
     animation: Trajectory
+    verdict: Verdict
 
     @property
     def label(self) -> str:
@@ -201,6 +204,7 @@ def run_variants(setup: DataSetup, dataset: Dataset) -> Comparison:
                 resample(trajectory, kept),
                 kept,
                 resample(trajectory, at_tick),
+                verdict(problem, trajectory),
             )
         )
     clock = ticks * total / ticks[-1] / (m if setup.budget == "epochs" else 1)
@@ -230,15 +234,14 @@ def resample(trajectory: Trajectory, steps: np.ndarray) -> Trajectory:
         len(steps) - 1,
         trajectory.message,
         trajectory.rules,
+        trajectory.optimizer,
+        trajectory.hyperparameters,
     )
 
 
 def outcome(run: VariantRun) -> str:
-    """A few words for the table: 'converged', 'diverged at step 12', 'budget used'."""
-    status = str(run.history.status)
-    if status == "diverged":
-        return f"diverged at step {run.steps:,}"
-    return "budget used (not converged)" if status == "max_steps" else "converged"
+    """A few words for the table: the verdict's label ('converged in 12 steps', …)."""
+    return run.verdict.label
 
 
 SUMMARY_COLUMNS = (

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from gdviz.datasets import Dataset
 from gdviz.lessons.data.runs import MAX_KEPT, VARIANTS, Comparison
 from gdviz.lessons.data.setup import DataSetup
+from gdviz.messages import condition, number, rate_against_limit, steps
 from gdviz.problems import LeastSquares
 from gdviz.theory import curvature, stability_limit
 
@@ -70,10 +73,10 @@ def conditioning_note(problem: LeastSquares, setup: DataSetup) -> str:
     limit = stability_limit(problem.hessian(), setup.optimizer, setup.momentum)
     text = (
         f"Hessian ∇²J = (2/m)·XᵀX: eigenvalues λmin = {info.smallest:.4g}, λmax = "
-        f"{info.largest:.4g}, condition number κ = λmax/λmin ≈ {info.condition_number:.3g}"
+        f"{info.largest:.4g}, {_kappa(info.condition_number)}"
     )
     if math.isfinite(limit):
-        verdict = "too large: batch GD diverges" if setup.learning_rate > limit else "stable"
+        verdict = rate_against_limit(setup.learning_rate, limit)  # "at the limit" is not stable
         text += f"; batch steps are stable for α < {limit:.3g} (α = {setup.learning_rate:g}: "
         text += f"{verdict})"
     if setup.standardise:
@@ -83,37 +86,46 @@ def conditioning_note(problem: LeastSquares, setup: DataSetup) -> str:
     return text + "."
 
 
+def _kappa(kappa: float) -> str:
+    """'condition number κ = λmax/λmin ≈ 169', or why there is none (never 'κ = inf')."""
+    text = condition(kappa)
+    return f"condition number κ = λmax/λmin ≈ {number(kappa)}" if text.startswith("κ") else text
+
+
 def batch_story(comparison: Comparison, setup: DataSetup) -> str:
-    """Why batch GD ended where it did, in numbers (the seed's lesson for the default setup)."""
+    """Why batch GD ended where it did, in numbers, from the core verdict on its full run (the
+    seed's lesson for the default setup)."""
     run = comparison.runs[0]
-    problem, theta = comparison.problem, run.history.final_point
+    problem, theta, found = comparison.problem, run.history.final_point, run.verdict
     info = curvature(problem.hessian())
     exact = ", ".join(f"{v:.4f}" for v in problem.solution)
     shown = ", ".join(f"{v:.8f}" if abs(v) < 1e4 else f"{v:.6g}" for v in theta)
     head = (
-        f"**Batch GD after {run.steps:,} step{'s' * (run.steps != 1)}: θ = [{shown}]**; "
+        f"**Batch GD after {steps(run.steps)}: θ = [{shown}]**; "
         f"the exact least-squares solution is θ* = [{exact}]. "
     )
-    status = str(run.history.status)
-    if status == "diverged":
-        return head + "It diverged: " + run.history.message
-    if status != "max_steps":
-        return head + run.history.message
+    if found.kind != "too_slow":
+        return head + found.text
     head += "It has **not converged yet**. "
     if setup.optimizer != "gd" or setup.schedule != "constant":
-        return head + "Allow more epochs, or a larger learning rate."
+        return head + (found.advice or "Allow more epochs.")
+    start = run.history.points[0]
+    before = float(np.linalg.norm(start - problem.solution))
+    after = float(np.linalg.norm(theta - problem.solution))
+    share = f"{number(100 * after / before)} %" if before > 0 else "none"
     factor = 1 - setup.learning_rate * info.smallest
-    left = abs(factor) ** run.steps
-    thousandfold = math.log(1e-3) / math.log(abs(factor)) if 0 < abs(factor) < 1 else math.inf
-    return head + (
+    story = head + (
         f"Why: the Hessian's eigenvalues are λmin = {info.smallest:.4g} and λmax = "
         f"{info.largest:.4g}, so the valley is κ ≈ {info.condition_number:.0f} times more curved "
         f"across than along its floor. α must stay below 2/λmax ≈ {info.stability_limit:.3g} "
         "or the steep direction overshoots and diverges, yet along the floor each step only "
-        f"multiplies the remaining error by 1 − αλmin = {factor:.5f}: after {run.steps:,} steps "
-        f"{left:.0%} of it is left, and shrinking it 1000-fold would take ≈ {thousandfold:,.0f} "
-        "steps. Standardising x makes κ = 1."
+        f"multiplies the remaining error by 1 − αλmin = {factor:.5f}: after {steps(run.steps)} "
+        f"θ is still {share} of its starting distance from θ*"
     )
+    if 0 < abs(factor) < 1:
+        more = math.log(1e-3) / math.log(abs(factor))
+        story += f", and shrinking the error 1000-fold takes ≈ {more:,.0f} steps"
+    return story + ". Standardising x makes κ = 1."
 
 
 def figure_caption(comparison: Comparison, dataset: Dataset) -> str:
