@@ -37,8 +37,9 @@ def verdict_badge(found) -> str:
 
 
 def heading(name: str, found) -> str:
-    """The run's name in bold and what it did (its verdict) as a badge."""
-    return f"**{name}** {verdict_badge(found)}"
+    """The run's name in bold and what it did (its verdict) as a badge; zig-zag steps too."""
+    zig_zag = " :violet-badge[oscillating]" if found.oscillating else ""
+    return f"**{name}** {verdict_badge(found)}{zig_zag}"
 
 
 def verdict_table(runs, title: str) -> str:

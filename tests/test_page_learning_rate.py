@@ -7,6 +7,7 @@ from apptest_helpers import chart_specs, run_script
 from streamlit.testing.v1 import AppTest
 
 from gdviz.lessons.learning_rate.setup import SECTIONS
+from gdviz.messages import NAMES
 from gdviz.optimizers import OPTIMIZERS
 from gdviz.presets import PRESETS
 
@@ -38,7 +39,7 @@ def test_side_by_side_shows_each_rate_with_its_status():
     assert len(charts) == 6  # five small animated contours and the losses
     assert all(len(chart["frames"]) > 10 for chart in charts[:5])
     shown = texts(at)
-    for phrase in ("too slow", "converged in 250 steps", "oscillating", "diverged at step"):
+    for phrase in ("still descending", "converged in 250 steps", "oscillating", "diverging from"):
         assert phrase in shown
 
 
@@ -52,7 +53,7 @@ def test_spread_and_overlay():
     charts = figures(at)
     assert len(charts) == 2
     legend = [trace.get("name", "") for trace in charts[0]["data"]]
-    assert any("α = 0.105 — diverged" in name for name in legend)
+    assert any("α = 0.105 — diverging from step 1" in name for name in legend)
     assert at.query_params["overlay"] == "1"
 
 
@@ -60,11 +61,11 @@ def test_sweep_marks_theory_and_your_rate():
     at = run_page(section="sweep")
     chart = figures(at)[0]
     assert len(chart["data"]) >= 8
-    assert sum(shape["type"] == "rect" for shape in chart["layout"]["shapes"]) == 4
+    assert sum(shape["type"] == "rect" for shape in chart["layout"]["shapes"]) == 3
     assert "your α = 0.09" in texts(at) and "oscillating" in texts(at)
     assert any("exact for quadratics" in caption.value for caption in at.caption)
     at.number_input(key="lr_learning_rate").set_value(0.11).run()
-    assert "your α = 0.11" in texts(at) and "diverged at step" in texts(at)
+    assert "your α = 0.11" in texts(at) and "diverging from step" in texts(at)
     assert at.query_params["lr"] == "0.11"
 
 
@@ -97,7 +98,7 @@ def test_schedules_compare_five_schedules():
     names = {trace["name"] for trace in chart["data"]}
     assert names == {"Constant", "Step decay", "Exponential", "Inverse time", "Cosine"}
     table = texts(at)
-    assert "| **Constant** | :red-badge[diverged at step" in table
+    assert "| **Constant** | :red-badge[diverging from step 1] Diverging from step 1" in table
 
 
 def test_basins_draw_one_image_with_the_minima():
@@ -107,7 +108,8 @@ def test_basins_draw_one_image_with_the_minima():
     assert len(chart["layout"]["images"]) == 1
     names = [trace.get("name", "") for trace in chart["data"]]
     assert sum(name.startswith("→ (") for name in names) == 4
-    assert any(name.startswith("no minimum reached") for name in names)
+    others = [name.rsplit(" (", 1)[0] for name in names if not name.startswith("→")]
+    assert set(others) & set(NAMES.values())  # the other starts by their verdict kind
 
 
 def test_basins_of_a_one_dimensional_function_explain_why_not():
