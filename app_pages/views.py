@@ -105,14 +105,12 @@ def step_inspector(runs, objective, optimizer: str) -> None:
         labels = [r.label for r in runs]
         run = runs[labels.index(st.selectbox("Run", labels, key="inspect_run"))]
     steps = int(run.trajectory.steps)
+    found = verdict(objective, run.trajectory)
+    if found.kind == "undefined" and found.step == 0:  # no step of the rule to show
+        st.info(f"No step to inspect: {found.message}")
+        return
     if steps == 0:
-        found = verdict(objective, run.trajectory)
-        why = (
-            found.message
-            if found.kind == "undefined"
-            else "it started where a stop rule already holds"
-        )
-        st.info(f"This run took no steps: {why}")
+        st.info("This run took no steps (it started where a stop rule already holds).")
         return
     # One step leaves nothing to choose (and a slider from 0 to 0 is an error in Streamlit).
     k = st.slider("step k", 0, steps - 1, 0, key="inspect_step") if steps > 1 else 0

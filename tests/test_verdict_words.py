@@ -129,3 +129,31 @@ def test_the_data_page_shows_the_same_verdict_for_batch_gd(name):
     story = " ".join(element.value for element in at.info)
     assert found.message in story or kind == "too_slow"
     assert "It diverged: Diverging" not in story and " 0% of" not in story
+
+
+# --- the Playground's step inspector speaks the same language -----------------------------------
+
+
+def captions(at: AppTest) -> str:
+    return " ".join(element.value for element in at.caption)
+
+
+def test_the_inspector_says_unchanged_not_up_for_a_bounce_of_equal_height():
+    at = run_script("app.py", preset="", f="x^2", x0="2.5", lr="1", steps="100")
+    assert not at.exception
+    assert "f went from 6.25 to 6.25 (unchanged)" in captions(at) and "UP" not in captions(at)
+
+
+def test_a_one_step_run_says_one_step_and_the_inspector_does_not_crash():
+    at = run_script("app.py", preset="Parabola (1-D)", lr="0.5")
+    assert not at.exception
+    assert "converged in 1 step" in page_text(at) or "after 1 step." in page_text(at)
+    assert "1 steps" not in page_text(at)
+    assert "f went from 6.25 to 0 (down)" in captions(at)
+
+
+def test_a_start_where_the_gradient_is_undefined_says_so_in_the_inspector():
+    at = run_script("app.py", preset="", f="sqrt(x^2+y^2)", x0="0", y0="0")
+    assert not at.exception
+    notes = " ".join(element.value for element in at.info)
+    assert "∇f is not defined" in notes and "stop rule already holds" not in notes
