@@ -80,7 +80,8 @@ def basin_figure(result: BasinMap, start=None, height: int = 620, hover: int = 5
         traces.append({
             "type": "scatter", "x": result.minima[:, 0], "y": result.minima[:, 1],
             "mode": "markers", "name": "minimum", "showlegend": False,
-            "marker": {"symbol": "star", "size": 17, "color": "#FFFFFF",
+            "marker": {"symbol": "star", "size": 17 if len(result.minima) <= NAMED else 8,
+                       "color": "#FFFFFF",
                        "line": {"color": INK, "width": 1.5}},
             "hovertemplate": "minimum (%{x:.4g}, %{y:.4g})<extra></extra>",
         })  # fmt: skip

@@ -96,7 +96,7 @@ class Theory:
             text += f", λmin = {info.smallest:.4g}; {condition(info.condition_number)}"
         adaptive = self.optimizer not in FORMULAS
         if self.shape != "minimum" or info.smallest <= 0:
-            text += f". {_signs(info)}"
+            text += f". {_signs(info, self.shape)}"
             if not adaptive and info.largest > 0 and np.any(info.eigenvalues < 0):
                 text += (f"; along the λmax direction steps still overshoot for α > "
                          f"{self.limit:.4g} ({self.formula})")  # fmt: skip
@@ -130,9 +130,17 @@ REGIMES = {  # the 1-D regime of α at the point reached (theory.regime_1d), in 
 }
 
 
-def _signs(info: Curvature) -> str:
-    """What the signs of the eigenvalues say about a point that is not a (strict) minimum."""
+def _signs(info: Curvature, shape: str) -> str:
+    """What the signs of the eigenvalues say about a point that is not a (strict) minimum (at
+    the start, about the way f curves there: that point need not be critical)."""
     values = info.eigenvalues
+    if shape == "start":
+        if np.any(values < 0):
+            return (
+                "Some λ < 0: f curves down along a direction here, and GD can slide off "
+                "that way for any α"
+            )
+        return "No λ > 0: f does not curve up here, so the Hessian predicts no α"
     if np.all(values < 0):
         return "All λ < 0: a maximum, f falls in every direction, so GD leaves it for any α"
     if np.any(values < 0):
