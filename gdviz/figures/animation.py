@@ -12,7 +12,8 @@ import base64
 import numpy as np
 import plotly.graph_objects as go
 
-PALETTE = ("#D7263D", "#1B1B1E", "#F46036", "#7B2CBF", "#C2185B", "#2E86AB", "#3D9970")
+from gdviz.figures.look import LIGHT_INKS, STYLE
+
 FRAME_MS = 30  # asks for 33 frames/s; ~25-30 are drawn on a 2-core machine
 FRAME_BUDGET = 6_000  # path points summed over all frames and runs (payload grows as frames²)
 
@@ -44,11 +45,12 @@ def f32(values) -> np.ndarray:
     return np.where(fits, array, np.nan).astype(np.float32)
 
 
-def playback_menus(steps: np.ndarray, gap: int = 60) -> dict:
+def playback_menus(steps: np.ndarray, gap: int = 60, play: str = "▶ Play") -> dict:
     """Layout entries for the Play/Pause buttons and the step slider (frame names = steps),
     ``gap`` pixels below the plot area: clear of the x-axis title however tall the legend makes
-    the plot (a paper-relative offset would shrink with it)."""
-    play = {
+    the plot (a paper-relative offset would shrink with it). ``play`` labels the Play button
+    (e.g. "▶ Play all" when it moves several panels)."""
+    playing = {
         "frame": {"duration": FRAME_MS, "redraw": False},
         "transition": {"duration": 0},
         "fromcurrent": True,
@@ -56,7 +58,7 @@ def playback_menus(steps: np.ndarray, gap: int = 60) -> dict:
     }
     pause = {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}
     buttons = [
-        {"label": "▶ Play", "method": "animate", "args": [None, play]},
+        {"label": play, "method": "animate", "args": [None, playing]},
         {"label": "❚❚ Pause", "method": "animate", "args": [[None], pause]},
     ]
     slider_steps = [  # unlabelled: the figure's own text shows the step, and plotly measures
@@ -80,8 +82,8 @@ def playback_menus(steps: np.ndarray, gap: int = 60) -> dict:
                 "yanchor": "top",
                 "pad": {"t": gap, "r": 8},
                 "showactive": False,
-                "bgcolor": "#F3F5FA",
-                "bordercolor": "#C9CFDD",
+                "bgcolor": LIGHT_INKS.button,
+                "bordercolor": LIGHT_INKS.border,
                 "font": {"size": 13},
             }
         ],
@@ -110,27 +112,6 @@ def frames(steps: np.ndarray, traces_at, trace_indices: list[int]) -> list[dict]
         {"name": str(int(step)), "data": traces_at(int(step)), "traces": trace_indices}
         for step in steps
     ]
-
-
-# The app's look, set in every figure: the pages draw charts with ``theme=None``, since
-# Streamlit's theme is re-applied in the browser on every redraw (~50 ms per α change).
-_FONT = {"family": '"Source Sans", "Source Sans Pro", sans-serif', "color": "#31333F"}
-_AXIS = {  # every axis of every figure, unless the figure says otherwise
-    "showgrid": True,
-    "gridcolor": "#E6E9F0",
-    "zeroline": False,
-    "linecolor": "#9AA3B5",
-    "automargin": True,
-    "ticks": "outside",  # invisible ticks: a little room between the labels and the plot
-    "ticklen": 4,
-    "tickcolor": "rgba(0,0,0,0)",
-}
-STYLE = {
-    "template": {"layout": {"xaxis": _AXIS, "yaxis": _AXIS}},  # instead of plotly.py's default
-    "font": _FONT,
-    "hoverlabel": {"bgcolor": "#FFFFFF", "bordercolor": "#C9CFDD", "font": _FONT},
-    "paper_bgcolor": "rgba(0,0,0,0)",
-}
 
 
 def figure(data: list[dict], layout: dict, frame_list: list[dict] | None = None) -> go.Figure:

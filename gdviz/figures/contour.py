@@ -16,37 +16,38 @@ import plotly.graph_objects as go
 
 from gdviz.engine import Trajectory
 from gdviz.field import Field, background_image, contour_levels, level_lines
-from gdviz.figures.animation import (
-    PALETTE,
-    f32,
-    figure,
-    frame_count,
-    frame_steps,
-    frames,
-    playback_menus,
-)
+from gdviz.figures.animation import f32, figure, frame_count, frame_steps, frames, playback_menus
+from gdviz.figures.look import INK, LEVEL_LINES, LIGHT_INKS, RIM, TEXT, run_colour, run_style
 
-ARROW_FRACTION = 0.09  # arrow length as a fraction of the window's diagonal
+ARROW_FRACTION = 0.13  # arrow length as a fraction of the window's diagonal
 LEGEND_ROW = 18  # pixels one legend entry adds above the plot
 
 
 @dataclass(frozen=True)
 class RunView:
-    """One single-run trajectory as drawn: its legend label and colour."""
+    """One single-run trajectory as drawn: its legend label, colour and line dash and marker
+    symbol (the second cue when more than four runs share a plot)."""
 
     label: str
     trajectory: Trajectory
     colour: str
+    dash: str = "solid"
+    symbol: str = "circle"
 
 
 def paint(runs) -> list[RunView]:
-    """Runs (anything with ``label`` and ``trajectory``) in the palette's colours, in order."""
+    """Runs (anything with ``label`` and ``trajectory``) in the palette's colours, in order;
+    from five runs on, each with a dash and a marker of its own."""
+    runs = list(runs)
     return [
-        RunView(run.label, run.trajectory, PALETTE[i % len(PALETTE)]) for i, run in enumerate(runs)
+        RunView(run.label, run.trajectory, run_colour(i), **run_style(i, len(runs)))
+        for i, run in enumerate(runs)
     ]
 
 
-def base_layout(field: Field, height: int, axis_titles: tuple[str, str] = ("x", "y")) -> dict:
+def base_layout(
+    field: Field, height: int, axis_titles: tuple[str, str] = ("x", "y"), dark: bool = False
+) -> dict:
     """Axes fixed to the window, equal scale when the window is not too elongated."""
     w = field.window
     aspect = (w.y_max - w.y_min) / (w.x_max - w.x_min)
@@ -69,20 +70,14 @@ def base_layout(field: Field, height: int, axis_titles: tuple[str, str] = ("x", 
             "constrain": "domain",
         },
         "yaxis": yaxis,
-        "plot_bgcolor": "#FFFFFF",
-        "legend": {
-            "orientation": "h",
-            "x": 0,
-            "y": 1.01,
-            "yanchor": "bottom",
-            "font": {"size": 12},
-        },
+        "plot_bgcolor": LIGHT_INKS.plot,
+        "legend": {"orientation": "h", "x": 0, "y": 1.01, "yanchor": "bottom"},
         "hovermode": "closest",
         "dragmode": False,
         "uirevision": "keep",
         "images": [
             {
-                "source": background_image(field),
+                "source": background_image(field, dark),
                 "xref": "x",
                 "yref": "y",
                 "x": w.x_min,
@@ -133,7 +128,7 @@ def static_traces(
             x=f32(xs),
             y=f32(ys),
             mode="lines",
-            line={"color": "rgba(30,40,60,0.45)", "width": 1},
+            line={"color": LEVEL_LINES, "width": 1},
             hoverinfo="skip",
             showlegend=False,
             name="level lines",
@@ -147,8 +142,8 @@ def static_traces(
             marker={
                 "symbol": "star",
                 "size": 15,
-                "color": "#FFFFFF",
-                "line": {"color": "#1B1B1E", "width": 1.5},
+                "color": RIM,
+                "line": {"color": INK, "width": 1.5},
             },
             hovertemplate="minimum at (%{x:.4g}, %{y:.4g})<extra></extra>",
             showlegend=bool(len(minima)),
@@ -186,12 +181,14 @@ def backdrop(
     axis_titles: tuple[str, str] = ("x", "y"),
     function_name: str = "f",
     minimum_name: str = "known minimum",
+    dark: bool = False,
 ) -> Backdrop:
     """Colour image, level lines, hover/click grid and minima for ``field``; the names are the
-    axis titles, the function's in hover texts and the minima's in the legend."""
+    axis titles, the function's in hover texts and the minima's in the legend. ``dark``: the
+    colour field for the dark theme (everything else is recoloured by ``look.restyle``)."""
     names = (*axis_titles, function_name, minimum_name)
     traces = static_traces(field, minima, names=names)
-    return Backdrop(field.window, base_layout(field, height, axis_titles), tuple(traces))
+    return Backdrop(field.window, base_layout(field, height, axis_titles, dark), tuple(traces))
 
 
 def descent_figure(
@@ -199,16 +196,19 @@ def descent_figure(
     runs: Sequence[RunView],
     gradient: Callable[[np.ndarray], np.ndarray],
     frame_label: Callable[[int], str] | None = None,
+    steps: np.ndarray | None = None,
 ) -> go.Figure:
     """Contour background plus an animated path per run, with Play/Pause and a step slider.
 
     Each frame is labelled ``frame_label(step)``; by default "step k", with "· f = …" for a
-    single run.
+    single run. ``steps``: the steps shown as frames (by default chosen from the runs' lengths;
+    panels that play together share theirs).
     """
     w = background.window
     arrow_length = ARROW_FRACTION * np.hypot(w.x_max - w.x_min, w.y_max - w.y_min)
-    longest = max(run.trajectory.steps for run in runs)
-    steps = frame_steps(longest, frame_count(longest, len(runs)))
+    if steps is None:
+        longest = max(run.trajectory.steps for run in runs)
+        steps = frame_steps(longest, frame_count(longest, len(runs)))
     arrows = [_downhill(run.trajectory, steps, gradient, arrow_length) for run in runs]
     starts = np.array([run.trajectory.points[0] for run in runs])
     traces = [dict(trace) for trace in background.traces] + [
@@ -219,7 +219,7 @@ def descent_figure(
             mode="markers",
             name="start θ₀",
             showlegend=False,
-            marker={"symbol": "circle-open", "size": 13, "color": "#1B1B1E", "line": {"width": 2}},
+            marker={"symbol": "circle-open", "size": 13, "color": INK, "line": {"width": 2}},
             hovertemplate="start (%{x:.4g}, %{y:.4g})<extra></extra>",
         )
     ]
@@ -234,7 +234,7 @@ def descent_figure(
             textposition="bottom right",
             showlegend=False,
             hoverinfo="skip",
-            textfont={"size": 14},
+            textfont={"size": 15, "color": TEXT, "shadow": "auto"},  # a halo: readable on f
         )
     )
     moving = [index for r in range(len(runs)) for index in (5 + 4 * r, 6 + 4 * r, 7 + 4 * r)]
@@ -273,7 +273,7 @@ def _run_traces(run: RunView) -> list:
             y=f32(t.points[:, 1]),
             mode="lines",
             name=run.label,
-            line={"color": run.colour, "width": 1.2},
+            line={"color": run.colour, "width": 1.2, "dash": run.dash},
             opacity=0.35,
             showlegend=False,
             hovertemplate="step %{pointNumber}: (%{x:.4g}, %{y:.4g})<extra>"
@@ -284,8 +284,13 @@ def _run_traces(run: RunView) -> list:
             type="scatter",
             mode="lines+markers",
             name=run.label,
-            line={"color": run.colour, "width": 2.2},
-            marker={"size": 4, "color": run.colour},
+            line={"color": run.colour, "width": 2.4, "dash": run.dash},
+            marker={
+                "size": 5 if run.symbol == "circle" else 7,
+                "color": run.colour,
+                "symbol": run.symbol,
+                "line": {"color": RIM, "width": 0.5},
+            },
             hoverinfo="skip",
         ),
         dict(
@@ -293,17 +298,22 @@ def _run_traces(run: RunView) -> list:
             mode="markers",
             showlegend=False,
             hoverinfo="skip",
-            marker={"size": 13, "color": run.colour, "line": {"color": "#FFF", "width": 2}},
+            marker={
+                "size": 13,
+                "color": run.colour,
+                "symbol": run.symbol,
+                "line": {"color": RIM, "width": 2},
+            },
         ),
         dict(
             type="scatter",
             mode="lines+markers",
             showlegend=False,
             hoverinfo="skip",
-            line={"color": run.colour, "width": 2.5},
+            line={"color": run.colour, "width": 3.2},
             marker={
                 "symbol": ["circle", "arrow"],
-                "size": [0, 12],
+                "size": [0, 16],
                 "angleref": "previous",
                 "color": run.colour,
             },
