@@ -8,10 +8,11 @@ the registries, so a widget accepts exactly what a link does.
 from __future__ import annotations
 
 import math
+import re
 
 import streamlit as st
 
-from app_pages.state import Form, bounds
+from app_pages.state import Form, bounds, display
 from gdviz.lessons.common import EPS_OPTIONS, MAX_TEXT, objective
 from gdviz.lessons.playground.setup import TOLERANCES, parse_rates
 from gdviz.optimizers import OPTIMIZERS
@@ -24,6 +25,33 @@ FUNCTION_HELP = (
     + ", ".join(ALLOWED_FUNCTIONS)
     + "."
 )
+
+
+def group(
+    title: str,
+    part: str,
+    *,
+    essential: bool = False,
+    folded: bool = False,
+    heading: bool = True,
+    help: str | None = None,
+):
+    """A group of controls, to be used as ``with group(...):``. Normally a heading (unless not
+    ``heading``) over its widgets; folded into an expander when ``folded``, and in presenter
+    mode unless ``essential`` (the rest is one click away). Its container's key
+    ``part--<part>--…`` lets a link's ``hide=<part>`` hide it (``browser.css``): its widgets
+    are still drawn, so their values still apply."""
+    box = st.container(key=f"part--{part}--{re.sub(r'[^a-z0-9]+', '_', title.lower())}")
+    if folded or (display().present and not essential):
+        return box.expander(title)
+    if heading:
+        box.subheader(title, help=help)
+    return box
+
+
+def part(name: str, place: str = ""):
+    """A container that ``hide=<name>`` hides (e.g. the α controls inside a shown group)."""
+    return st.container(key=f"part--{name}--{place}")
 
 
 EXAMPLES = ("x^2 + 3y^2", "sin(x)*cos(y)", "(1-x)^2 + 100(y - x^2)^2", "exp(-(x^2+y^2))",
@@ -130,18 +158,21 @@ def learning_rate_input(key: str = "learning_rate", label: str = "Learning rate 
 
 
 def optimizer_inputs(prefix: str = "", rate_key: str = "learning_rate") -> str:
-    """Optimizer choice with its update rule and summary, α, and its own hyperparameters."""
+    """The lesson's essentials: the optimizer and α (``hide=rate`` hides α alone); then the
+    optimizer's own hyperparameters, folded away in presenter mode. The update rule itself is
+    shown beside the chart (``views.formulas``)."""
     name = st.selectbox(
         "Optimizer",
         list(OPTIMIZERS),
         key=prefix + "optimizer",
         format_func=lambda n: OPTIMIZERS[n].display_name,
-        help="Which variant of gradient descent takes the steps.",
+        help="Which variant of gradient descent takes the steps (its rule is beside the chart).",
     )
-    st.latex(OPTIMIZERS[name].update_latex)
-    st.caption(OPTIMIZERS[name].summary)
-    learning_rate_input(prefix + rate_key)
-    hyperparameter_inputs(name, prefix)
+    with part("rate", prefix):
+        learning_rate_input(prefix + rate_key)
+    if OPTIMIZERS[name].hyperparameters:
+        with group(f"{OPTIMIZERS[name].display_name}'s settings", "optimizer", heading=False):
+            hyperparameter_inputs(name, prefix)
     return name
 
 

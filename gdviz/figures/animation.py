@@ -144,8 +144,64 @@ def _typed(value):
     return value
 
 
+def _raw(built: go.Figure) -> dict:
+    """A figure's own data, layout and frames, not copied (``to_dict`` copies every array)."""
+    frame_props = [frame._props for frame in built._frame_objs]
+    return {"data": built._data, "layout": built._layout, "frames": frame_props}
+
+
 class _RawFrame:
     """The one attribute ``BaseFigure.to_dict`` reads from a frame."""
 
     def __init__(self, props: dict):
         self._props = props
+
+
+def panels(
+    figures: list[go.Figure], titles: list[str], columns: int, height: int, play: str = "▶ Play all"
+) -> go.Figure:
+    """Several animated figures (each on the axes x/y, frames named alike) as ONE figure: a grid
+    of ``columns`` panels, each titled, moved by one Play button and one step slider.
+
+    Panel k gets the axes x{k}/y{k}; its traces, images and frames follow. The layout's legend
+    is off (the titles name the panels) and the first panel's buttons and slider drive all.
+    """
+    count = len(figures)
+    rows = -(-count // columns)
+    top, bottom, row_gap = 34, 110, 78  # pixels: a title above each panel, Play below the grid
+    plot = max(height - top - bottom - row_gap * (rows - 1), 120 * rows)
+    gap_x, gap_y = 0.06, row_gap / (plot + row_gap * (rows - 1))
+    width = (1 - gap_x * (columns - 1)) / columns
+    tall = (1 - gap_y * (rows - 1)) / rows
+    specs = [_raw(figure) for figure in figures]
+    data, frames_by_name, annotations, images = [], {}, [], []
+    layout = {key: value for key, value in specs[0]["layout"].items() if not key.endswith("axis")}
+    for k, (spec, title) in enumerate(zip(specs, titles, strict=True)):
+        row, column = divmod(k, columns)
+        suffix = "" if k == 0 else str(k + 1)
+        x0, y1 = column * (width + gap_x), 1 - row * (tall + gap_y)
+        offset = len(data)
+        for trace in spec["data"]:
+            data.append(trace | {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"})
+        x_axis, y_axis = spec["layout"].get("xaxis", {}), spec["layout"].get("yaxis", {})
+        layout[f"xaxis{suffix}"] = x_axis | {"domain": [x0, x0 + width], "anchor": f"y{suffix}"}
+        layout[f"yaxis{suffix}"] = y_axis | {"domain": [y1 - tall, y1], "anchor": f"x{suffix}"}
+        if "scaleanchor" in y_axis:
+            layout[f"yaxis{suffix}"]["scaleanchor"] = f"x{suffix}"
+        images += [image | {"xref": f"x{suffix}", "yref": f"y{suffix}"}
+                   for image in spec["layout"].get("images", ())]  # fmt: skip
+        annotations.append({"text": title, "xref": "paper", "yref": "paper", "x": x0, "y": y1,
+                            "xanchor": "left", "yanchor": "bottom", "yshift": 6,
+                            "showarrow": False, "align": "left"})  # fmt: skip
+        for frame in spec.get("frames", ()):
+            merged = frames_by_name.setdefault(frame["name"], {"name": frame["name"], "data": [],
+                                                               "traces": []})  # fmt: skip
+            merged["data"] += frame["data"]
+            merged["traces"] += [index + offset for index in frame["traces"]]
+    layout.update(height=height, showlegend=False, images=images, annotations=annotations,
+                  margin={**layout.get("margin", {}), "t": top, "b": bottom})  # fmt: skip
+    menus = layout.get("updatemenus", [])
+    if menus:
+        layout["updatemenus"] = [menus[0] | {"buttons": [menus[0]["buttons"][0] | {"label": play},
+                                                         *menus[0]["buttons"][1:]]}]  # fmt: skip
+    return figure(data, layout, list(frames_by_name.values()))

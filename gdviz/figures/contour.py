@@ -46,9 +46,14 @@ def paint(runs) -> list[RunView]:
 
 
 def base_layout(
-    field: Field, height: int, axis_titles: tuple[str, str] = ("x", "y"), dark: bool = False
+    field: Field,
+    height: int,
+    axis_titles: tuple[str, str] = ("x", "y"),
+    dark: bool = False,
+    width: int = 580,
 ) -> dict:
-    """Axes fixed to the window, equal scale when the window is not too elongated."""
+    """Axes fixed to the window, equal scale when the window is not too elongated; as tall as
+    a plot ``width`` pixels wide needs, at most ``height``."""
     w = field.window
     aspect = (w.y_max - w.y_min) / (w.x_max - w.x_min)
     yaxis = {
@@ -60,7 +65,7 @@ def base_layout(
     if 0.4 <= aspect <= 2.5:
         yaxis.update(scaleanchor="x", scaleratio=1, constrain="domain")
     return {
-        "height": int(np.clip(130 + 520 * aspect, 420, height)),
+        "height": int(np.clip(130 + (width - 60) * aspect, min(360, height), height)),
         "margin": {"l": 50, "r": 10, "t": 30, "b": 100},
         "xaxis": {
             "range": [w.x_min, w.x_max],
@@ -171,6 +176,7 @@ class Backdrop:
     window: object
     layout: dict
     traces: tuple
+    height: int = 580  # the most the whole figure may take
 
 
 def backdrop(
@@ -182,13 +188,16 @@ def backdrop(
     function_name: str = "f",
     minimum_name: str = "known minimum",
     dark: bool = False,
+    width: int = 580,
 ) -> Backdrop:
     """Colour image, level lines, hover/click grid and minima for ``field``; the names are the
     axis titles, the function's in hover texts and the minima's in the legend. ``dark``: the
-    colour field for the dark theme (everything else is recoloured by ``look.restyle``)."""
+    colour field for the dark theme (everything else is recoloured by ``look.restyle``);
+    ``width``: the chart's width in pixels (with ``height``, the most it may take)."""
     names = (*axis_titles, function_name, minimum_name)
     traces = static_traces(field, minima, names=names)
-    return Backdrop(field.window, base_layout(field, height, axis_titles, dark), tuple(traces))
+    layout = base_layout(field, height, axis_titles, dark, width)
+    return Backdrop(field.window, layout, tuple(traces), height)
 
 
 def descent_figure(
@@ -250,9 +259,8 @@ def descent_figure(
     for index, patch in zip(moving, traces_at(int(steps[-1])), strict=True):
         traces[index].update(patch)  # show the final state before Play is pressed
     layout = background.layout | playback_menus(steps)
-    layout["height"] += LEGEND_ROW * (
-        len(runs) - 1
-    )  # a legend row per run: the plot keeps its size
+    grown = layout["height"] + LEGEND_ROW * (len(runs) - 1)  # a legend row per run: the plot
+    layout["height"] = min(grown, background.height)  # keeps its size while the budget allows
     return figure(traces, layout, frames(steps, traces_at, moving))
 
 

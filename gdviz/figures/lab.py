@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 
 from gdviz.engine import Trajectory
 from gdviz.field import Window
-from gdviz.figures.animation import f32, figure
+from gdviz.figures.animation import f32, figure, frame_count, frame_steps, panels
 from gdviz.figures.charts import thin
 from gdviz.figures.contour import Backdrop, RunView, descent_figure
 from gdviz.figures.curve import curve_figure
@@ -64,20 +64,35 @@ def paths_figure(
     minima,
     views: Sequence[RunView],
     background: Backdrop | None = None,
-    compact: bool = False,
+    steps: np.ndarray | None = None,
+    height: int = 520,
 ) -> go.Figure:
-    """The animated paths: on the contour plot (2-D, needs ``background``) or the curve (1-D).
-
-    ``compact``: a small multiple — lower, without a legend (a badge above names the run).
-    """
+    """The animated paths: on the contour plot (2-D, needs ``background``, which sets the
+    height) or the curve (1-D, ``height`` pixels); ``steps``: the frames' steps (shared by
+    panels that play together)."""
     if problem.dimension == 2:
-        result = descent_figure(background, views, problem.gradient)
-    else:
-        result = curve_figure(problem.value, problem.gradient, window, views,
-                              minima=[m[0] for m in minima])  # fmt: skip
-    if compact:
-        result.update_layout(height=360, showlegend=False, margin={"t": 10})
-    return result
+        return descent_figure(background, views, problem.gradient, steps=steps)
+    return curve_figure(problem.value, problem.gradient, window, views,
+                        minima=[m[0] for m in minima], height=height, steps=steps)  # fmt: skip
+
+
+def side_by_side_figure(
+    problem,
+    window: Window,
+    minima,
+    views: Sequence[RunView],
+    titles: Sequence[str],
+    background: Backdrop | None = None,
+    height: int = 480,
+    columns: int = 3,
+) -> go.Figure:
+    """One small panel per run in a grid of up to ``columns``, all moved by ONE "Play all"
+    button and one step slider (a shared set of frame steps), each titled."""
+    longest = max(view.trajectory.steps for view in views)
+    steps = frame_steps(longest, frame_count(longest))  # each panel: a single run's budget
+    singles = [paths_figure(problem, window, minima, [view], background, steps, height)
+               for view in views]  # fmt: skip
+    return panels(singles, list(titles), min(columns, len(views)), height)
 
 
 def gap_trace(
