@@ -122,10 +122,11 @@ function watch() {
     state.askedTheme = theme;  // one rerun per change: never a loop if the server cannot see it
     state.trigger("theme", theme);
   }
-  if (size[1] && key !== state.serverSize && key !== state.askedSize) {
+  const idle = document.querySelector('[data-testid="stApp"][data-test-script-state="notRunning"]');
+  if (idle && size[1] && key !== state.serverSize && key !== state.askedSize) {
     clearTimeout(state.sizeTimer);  // report once the window has stopped changing
     state.sizeTimer = setTimeout(() => {
-      if (screenSize().join("x") !== key) return;
+      if (screenSize().join("x") !== key) return;  // still changing, or ran: next time
       state.askedSize = key;
       state.setState("size", size);
     }, 300);

@@ -21,7 +21,7 @@ def choose_preset():
 
 
 st.title("Gradient descent playground")
-st.caption("θ rolls downhill one step at a time: θₖ₊₁ = θₖ − α ∇J(θₖ).")
+views.lead("θ rolls downhill one step at a time: θₖ₊₁ = θₖ − α ∇J(θₖ).")
 for problem in problems:
     st.warning(problem)
 

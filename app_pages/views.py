@@ -58,6 +58,25 @@ def cached_backdrop(text: str, window, minima, dark=False, height: int = 580, wi
     return backdrop(field, minima, height, dark=dark, width=width)
 
 
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _kept_store() -> dict:
+    return {}
+
+
+def kept(key, work, text: str, most: int = 12):
+    """``work(key, progress)`` once per key, with a progress bar, remembered for everyone (the
+    ``most`` recently used results; e.g. a 40,000-start basin map)."""
+    store = _kept_store()
+    if key not in store:
+        bar = st.progress(0.0, text=text)
+        store[key] = work(key, lambda done: bar.progress(done, f"{done:.0%} done"))
+        bar.empty()
+    store[key] = store.pop(key)  # the most recently used last
+    for old in list(store)[:-most]:
+        del store[old]
+    return store[key]
+
+
 def status_banner(trajectory, label: str = "") -> None:
     """The engine's message, coloured by outcome."""
     text = f"**{label}** {trajectory.message}" if label else trajectory.message
@@ -144,6 +163,12 @@ CONTOUR_CAPTION = ("Colour: f from low (dark) to high (light). Arrow: −∇f, t
                    "Click to start there; ▶ Play (or space) to watch, ← → to step.")  # fmt: skip
 CURVE_CAPTION = ("The line through the current point is the tangent: its slope f′(x) sets the "
                  "step x ← x − α f′(x). ▶ Play (or space) to watch; ← → step.")  # fmt: skip
+
+
+def lead(text: str) -> None:
+    """The line under a page's title (left out in presenter mode: the teacher says it)."""
+    if not look().present:
+        st.caption(text)
 
 
 def chart_height(reserved: int = 175, least: int = 380, most: int = 940) -> int:

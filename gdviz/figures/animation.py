@@ -168,7 +168,9 @@ def panels(
     """
     count = len(figures)
     rows = -(-count // columns)
-    top, bottom, row_gap = 34, 110, 78  # pixels: a title above each panel, Play below the grid
+    lines = max(title.count("<br>") + 1 for title in titles)
+    top, bottom = 14 + 21 * lines, 80  # pixels: a title above each panel, Play below the grid
+    row_gap = top + 40  # the panel above's tick labels, then this row's title
     plot = max(height - top - bottom - row_gap * (rows - 1), 120 * rows)
     gap_x, gap_y = 0.06, row_gap / (plot + row_gap * (rows - 1))
     width = (1 - gap_x * (columns - 1)) / columns
@@ -184,8 +186,11 @@ def panels(
         for trace in spec["data"]:
             data.append(trace | {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"})
         x_axis, y_axis = spec["layout"].get("xaxis", {}), spec["layout"].get("yaxis", {})
-        layout[f"xaxis{suffix}"] = x_axis | {"domain": [x0, x0 + width], "anchor": f"y{suffix}"}
-        layout[f"yaxis{suffix}"] = y_axis | {"domain": [y1 - tall, y1], "anchor": f"x{suffix}"}
+        untitled = {"title": {"text": ""}}  # the panels share their axes' meaning
+        layout[f"xaxis{suffix}"] = x_axis | untitled | {"domain": [x0, x0 + width],
+                                                         "anchor": f"y{suffix}"}  # fmt: skip
+        layout[f"yaxis{suffix}"] = y_axis | untitled | {"domain": [y1 - tall, y1],
+                                                         "anchor": f"x{suffix}"}  # fmt: skip
         if "scaleanchor" in y_axis:
             layout[f"yaxis{suffix}"]["scaleanchor"] = f"x{suffix}"
         images += [image | {"xref": f"x{suffix}", "yref": f"y{suffix}"}
@@ -200,8 +205,10 @@ def panels(
             merged["traces"] += [index + offset for index in frame["traces"]]
     layout.update(height=height, showlegend=False, images=images, annotations=annotations,
                   margin={**layout.get("margin", {}), "t": top, "b": bottom})  # fmt: skip
-    menus = layout.get("updatemenus", [])
-    if menus:
-        layout["updatemenus"] = [menus[0] | {"buttons": [menus[0]["buttons"][0] | {"label": play},
-                                                         *menus[0]["buttons"][1:]]}]  # fmt: skip
+    menus, sliders, near = layout.get("updatemenus", []), layout.get("sliders", []), {"t": 34}
+    if menus:  # Play right under the tick labels: the panels have no axis titles
+        buttons = [menus[0]["buttons"][0] | {"label": play}, *menus[0]["buttons"][1:]]
+        layout["updatemenus"] = [menus[0] | {"buttons": buttons, "pad": menus[0]["pad"] | near}]
+    if sliders:
+        layout["sliders"] = [sliders[0] | {"pad": sliders[0]["pad"] | near}]
     return figure(data, layout, list(frames_by_name.values()))

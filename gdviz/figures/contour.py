@@ -254,7 +254,8 @@ def descent_figure(
         data = []
         for run, arrow in zip(runs, arrows, strict=True):
             data += _moving(run.trajectory, steps, step, arrow)
-        return data + [{"text": [f"  {label(step)}"]}]
+        text = label(step)
+        return data + [{"text": [f"  {text}" if text else ""]}]
 
     for index, patch in zip(moving, traces_at(int(steps[-1])), strict=True):
         traces[index].update(patch)  # show the final state before Play is pressed

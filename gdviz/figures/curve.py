@@ -29,9 +29,10 @@ def curve_figure(
     minima: Sequence[float] = (),
     height: int = 520,
     steps: np.ndarray | None = None,
+    frame_label: Callable[[int], str] | None = None,
 ) -> go.Figure:
     """f(x) with each run's iterates animated along it, Play/Pause and a step slider
-    (``steps``: the frames' steps, as in :func:`gdviz.figures.contour.descent_figure`)."""
+    (``steps`` and ``frame_label`` as in :func:`gdviz.figures.contour.descent_figure`)."""
     xs = np.linspace(window.x_min, window.x_max, 600)
     with np.errstate(all="ignore"):
         ys = np.asarray(value(xs[:, None]), dtype=float) * np.ones_like(xs)
@@ -99,12 +100,14 @@ def curve_figure(
                 {"x": f32([x - half, x + half]), "y": f32([f - s * half, f + s * half])},
             ]
         label = f"step {step}"
-        if len(runs) == 1:
+        if frame_label is not None:
+            label = frame_label(step)
+        elif len(runs) == 1:
             t = runs[0].trajectory
             current = min(step, t.steps)
             slope = slopes[0][np.searchsorted(steps, step)]
             label += f" · x = {t.points[current, 0]:.4g}, f′(x) = {slope:.3g}"
-        return data + [{"text": [f"  {label}"]}]
+        return data + [{"text": [f"  {label}" if label else ""]}]
 
     for index, patch in zip(moving, traces_at(int(steps[-1])), strict=True):
         traces[index].update(patch)

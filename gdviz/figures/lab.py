@@ -66,14 +66,16 @@ def paths_figure(
     background: Backdrop | None = None,
     steps: np.ndarray | None = None,
     height: int = 520,
+    frame_label=None,
 ) -> go.Figure:
     """The animated paths: on the contour plot (2-D, needs ``background``, which sets the
-    height) or the curve (1-D, ``height`` pixels); ``steps``: the frames' steps (shared by
-    panels that play together)."""
+    height) or the curve (1-D, ``height`` pixels); ``steps`` and ``frame_label``: the frames'
+    steps (shared by panels that play together) and their label."""
     if problem.dimension == 2:
-        return descent_figure(background, views, problem.gradient, steps=steps)
+        return descent_figure(background, views, problem.gradient, frame_label, steps)
     return curve_figure(problem.value, problem.gradient, window, views,
-                        minima=[m[0] for m in minima], height=height, steps=steps)  # fmt: skip
+                        minima=[m[0] for m in minima], height=height, steps=steps,
+                        frame_label=frame_label)  # fmt: skip
 
 
 def side_by_side_figure(
@@ -90,8 +92,12 @@ def side_by_side_figure(
     button and one step slider (a shared set of frame steps), each titled."""
     longest = max(view.trajectory.steps for view in views)
     steps = frame_steps(longest, frame_count(longest))  # each panel: a single run's budget
-    singles = [paths_figure(problem, window, minima, [view], background, steps, height)
-               for view in views]  # fmt: skip
+
+    def label(first: bool):  # the step, once: every panel is at the same step
+        return (lambda step: f"step {step}") if first else (lambda step: "")
+
+    singles = [paths_figure(problem, window, minima, [view], background, steps, height,
+                            label(i == 0)) for i, view in enumerate(views)]  # fmt: skip
     return panels(singles, list(titles), min(columns, len(views)), height)
 
 

@@ -30,6 +30,7 @@ DARK_RUNS = ("#E69F00", "#FFFFFF", "#56B4E9", "#BB4488", "#009E73", "#F0E442")
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star")
 PLAIN_UP_TO = 4  # runs told apart by colour alone
+PRESENT_GAP = 18  # pixels more between the plot and Play in presenter mode (larger labels)
 
 # What the lab's regions and the sweep's marks are drawn in (light, dark).
 REGIONS = {
@@ -237,6 +238,12 @@ def _layout(layout: dict, look: Look) -> dict:
         for annotation in layout.get("annotations", ())
     ]
     return {key: value for key, value in layout.items() if value != []}
+
+
+def _lowered(pad: dict | None, by: int) -> dict:
+    pad = dict(pad or {})
+    pad["t"] = pad.get("t", 0) + by
+    return pad
 
 
 def _shape(shape: dict, look: Look) -> dict:

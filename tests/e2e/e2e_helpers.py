@@ -53,6 +53,13 @@ def open_page(page: Page, url: str) -> None:
     settle(page)
 
 
+def go_to(page: Page, title: str) -> None:
+    """Click a page's link in the navigation (in the top bar; in the sidebar on a narrow
+    window, where Streamlit moves it)."""
+    links = page.locator('[data-testid="stTopNavLink"], [data-testid="stSidebarNavLink"]')
+    links.filter(has_text=title).first.click()
+
+
 def press_play(page: Page) -> None:
     """Start counting animation frames (in ``window.__frames``), then press the first Play."""
     page.evaluate("""() => {
