@@ -172,6 +172,7 @@ FRAME = """
 [data-testid="stMain"] h1 {font-size: 2.1rem; padding: 0 0 0.15rem 0;}
 [data-testid="stSidebarUserContent"] {padding-top: 0.5rem;}
 .st-key-gdviz_browser {display: none;}
+[data-testid="stCaptionContainer"] {opacity: 0.8;}  /* Streamlit's 0.6 is below WCAG AA */
 """
 PRESENT = """
 html {font-size: 20px;}

@@ -17,9 +17,9 @@ shown = state.display()
 
 
 @st.cache_resource(max_entries=6, show_spinner="Running batch GD, SGD and mini-batch…")
-def cached_outputs(setup: ds.DataSetup, data_key: str, _dataset, dark: bool, height: int):
+def cached_outputs(setup: ds.DataSetup, data_key: str, _dataset, dark: bool, size: tuple):
     comparison = data_runs.run_variants(setup, _dataset)
-    return comparison, *page_figures(comparison, _dataset, setup, dark, height)
+    return comparison, *page_figures(comparison, _dataset, setup, dark, size)
 
 
 def source_changed() -> None:
@@ -99,8 +99,8 @@ if dataset is None:
     st.info("Upload a CSV file in the sidebar, then pick its x and y columns.")
     st.stop()
 
-look, height = state.look(), views.chart_height(150, least=420)
-comparison, animation, losses = cached_outputs(setup, data_key, dataset, look.dark, height)
+size = (views.chart_height(170, least=420), views.chart_width())
+comparison, animation, losses = cached_outputs(setup, data_key, dataset, state.look().dark, size)
 views.chart(animation, P + "animation")
 st.caption(text.figure_caption(comparison, dataset))
 for column, run in zip(st.columns(3), comparison.runs, strict=True):

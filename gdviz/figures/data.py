@@ -35,8 +35,11 @@ def theta_window(solution: np.ndarray, start: np.ndarray) -> Window:
     return Window(cx - reach, cx + reach, cy - reach, cy + reach)
 
 
-def theta_backdrop(problem, window: Window, height: int = 600, dark: bool = False) -> Backdrop:
-    """The loss surface over θ-space, with axes and hover texts in θ and J."""
+def theta_backdrop(
+    problem, window: Window, height: int = 600, dark: bool = False, width: int = 580
+) -> Backdrop:
+    """The loss surface over θ-space, with axes and hover texts in θ and J (a plot about
+    ``width`` pixels wide, at most ``height`` tall)."""
     return backdrop(
         sample(problem.value, window, 120),
         [tuple(problem.solution)],
@@ -45,6 +48,7 @@ def theta_backdrop(problem, window: Window, height: int = 600, dark: bool = Fals
         function_name="J",
         minimum_name="exact least-squares θ*",
         dark=dark,
+        width=width,
     )
 
 
@@ -224,12 +228,13 @@ def loss_figure(comparison: Comparison, height: int = 360) -> go.Figure:
 
 
 def page_figures(
-    comparison: Comparison, dataset: Dataset, setup, dark: bool = False, height: int = 600
+    comparison: Comparison, dataset: Dataset, setup, dark: bool = False, size=(600, 1000)
 ) -> tuple[go.Figure, go.Figure]:
-    """The page's two figures: the animated contour + scatter (``height`` pixels; ``dark``: the
-    colour field for the dark theme), and the loss curves."""
+    """The page's two figures: the animated contour + scatter (at most ``size`` = (height,
+    width) pixels; ``dark``: the colour field for the dark theme), and the loss curves."""
     problem = comparison.problem
     window = theta_window(problem.solution, np.array([setup.start_0, setup.start_1]))
-    background = theta_backdrop(problem, window, height, dark)
+    height, width = size
+    background = theta_backdrop(problem, window, height, dark, int(width * SPLIT[0]) + 60)
     animation = comparison_figure(comparison, dataset, setup.standardise, background)
     return animation, loss_figure(comparison)

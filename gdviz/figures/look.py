@@ -30,7 +30,7 @@ DARK_RUNS = ("#E69F00", "#FFFFFF", "#56B4E9", "#BB4488", "#009E73", "#F0E442")
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star")
 PLAIN_UP_TO = 4  # runs told apart by colour alone
-PRESENT_GAP = 18  # pixels more between the plot and Play in presenter mode (larger labels)
+PRESENT_GAP = 28  # pixels more between the plot and Play in presenter mode (larger labels)
 
 # What the lab's regions and the sweep's marks are drawn in (light, dark).
 REGIONS = {
