@@ -4,6 +4,8 @@ the core."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from app_pages.browser import screen
@@ -196,6 +198,8 @@ def descent_view(f, runs, window, minima, view: str = VIEWS[0]):
     """The animated contour (or 3-D surface, or the 1-D curve) of the Playground, sized to fit
     the screen; returns the animated figure (for the HTML download)."""
     dark, height = look().dark, chart_height()
+    if len(runs) > 1:  # the legend names them; what each did is in the list beside the chart
+        runs = [replace(run, label=run.label.split(" — ")[0]) for run in runs]
     if f.dimension == 1:
         animation = curve_figure(
             f.value, f.gradient, window, runs, minima=[m[0] for m in minima], height=height

@@ -107,6 +107,7 @@ def test_restyle_makes_a_dark_presenter_figure_and_leaves_the_original_alone():
     assert layout["plot_bgcolor"] == look.DARK_INKS.plot
     assert layout["font"]["size"] >= 16 and layout["legend"]["font"]["size"] >= 16
     assert layout["updatemenus"][0]["font"]["size"] >= 16
+    assert layout["updatemenus"][0]["pad"]["t"] == look.PRESENT_GAP  # room for larger labels
     assert layout["shapes"][0]["line"]["color"] == look.DARK_OF[look.INK]
     assert styled["frames"] == before["frames"]
 

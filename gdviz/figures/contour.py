@@ -19,7 +19,8 @@ from gdviz.field import Field, background_image, contour_levels, level_lines
 from gdviz.figures.animation import f32, figure, frame_count, frame_steps, frames, playback_menus
 from gdviz.figures.look import INK, LEVEL_LINES, LIGHT_INKS, RIM, TEXT, run_colour, run_style
 
-ARROW_FRACTION = 0.13  # arrow length as a fraction of the window's diagonal
+ARROW_FRACTION = 0.24  # the longest arrow, as a fraction of the window's diagonal
+ARROW_SHORTEST = 0.55  # of that, while the ground is not yet flat (it must stay readable)
 LEGEND_ROW = 18  # pixels one legend entry adds above the plot
 
 
@@ -319,12 +320,14 @@ def _run_traces(run: RunView) -> list:
             mode="lines+markers",
             showlegend=False,
             hoverinfo="skip",
-            line={"color": run.colour, "width": 3.2},
+            line={"color": run.colour, "width": 4},
             marker={
                 "symbol": ["circle", "arrow"],
-                "size": [0, 16],
+                "size": [0, 18],
                 "angleref": "previous",
                 "color": run.colour,
+                "opacity": 1,  # sizes given per point make plotly.js default to 0.7 (a bubble)
+                "line": {"color": RIM, "width": 1},
             },
         ),
     ]
@@ -332,14 +335,15 @@ def _run_traces(run: RunView) -> list:
 
 def _downhill(t: Trajectory, steps: np.ndarray, gradient, length: float) -> np.ndarray:
     """Arrow tips: from θ_k along −∇f(θ_k), shrinking as ‖∇f‖ shrinks (as √ of its share of
-    the run's largest gradient, so the arrow stays visible until the ground is nearly flat)."""
+    the run's largest gradient, never below ``ARROW_SHORTEST`` of the longest, so the arrow
+    stays readable until the ground is nearly flat, where it goes)."""
     at = t.points[np.minimum(steps, t.steps)]
     with np.errstate(all="ignore"):
         g = np.asarray(gradient(at), dtype=float)
         norm = np.linalg.norm(g, axis=-1, keepdims=True)
         finite = norm[np.isfinite(norm)]
         scale = np.sqrt(norm / finite.max()) if finite.size and finite.max() > 0 else norm * 0
-        tips = at - length * scale * g / norm
+        tips = at - length * np.maximum(scale, ARROW_SHORTEST) * g / norm
     return np.where(scale > 0.03, tips, np.nan)
 
 

@@ -30,7 +30,7 @@ DARK_RUNS = ("#E69F00", "#FFFFFF", "#56B4E9", "#BB4488", "#009E73", "#F0E442")
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star")
 PLAIN_UP_TO = 4  # runs told apart by colour alone
-PRESENT_GAP = 28  # pixels more between the plot and Play in presenter mode (larger labels)
+PRESENT_GAP = 40  # pixels more between the plot and Play in presenter mode (larger labels)
 
 # What the lab's regions and the sweep's marks are drawn in (light, dark).
 REGIONS = {
@@ -219,8 +219,15 @@ def _layout(layout: dict, look: Look) -> dict:
         legend["font"] = {**legend.get("font", {}), "size": size}
         layout["legend"] = legend
     menu_font = {"size": size + 2 if look.present else 13, "color": inks.text}
+    lower = PRESENT_GAP if look.present else 0  # larger tick labels need more room above Play
     layout["updatemenus"] = [
-        menu | {"bgcolor": inks.button, "bordercolor": inks.border, "font": menu_font}
+        menu
+        | {
+            "bgcolor": inks.button,
+            "bordercolor": inks.border,
+            "font": menu_font,
+            "pad": _lowered(menu.get("pad"), lower),
+        }  # fmt: skip
         for menu in layout.get("updatemenus", ())
     ]
     layout["sliders"] = [
@@ -229,9 +236,12 @@ def _layout(layout: dict, look: Look) -> dict:
             "bgcolor": inks.button,
             "bordercolor": inks.border,
             "activebgcolor": inks.axis,
+            "pad": _lowered(slider.get("pad"), lower),
         }  # fmt: skip
         for slider in layout.get("sliders", ())
     ]
+    if lower and layout["updatemenus"] and "margin" in layout:
+        layout["margin"] = {**layout["margin"], "b": layout["margin"].get("b", 80) + lower}
     layout["shapes"] = [_shape(dict(shape), look) for shape in layout.get("shapes", ())]
     layout["annotations"] = [
         annotation | {"font": {**annotation.get("font", {}), "color": inks.text, "size": size}}
