@@ -116,7 +116,7 @@ if f is None:
     st.stop()
 info = theory(setup.theory_key)
 window, minima = lab.window_of(setup, f), lab.known_minima(setup)
-height = views.chart_height(310 if section == "side" else 240, least=400)
+height = views.chart_height({"side": 310, "schedules": 290}.get(section, 300), least=400)
 if section == "side":
     runs = compute(lab_runs.side_by_side, key)
     paths = figures.run_views(runs, setup.overlay)

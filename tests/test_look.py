@@ -115,3 +115,10 @@ def test_restyle_makes_a_dark_presenter_figure_and_leaves_the_original_alone():
 def test_the_default_look_is_the_figure_as_built():
     original = _sample_figure()
     assert look.restyle(original, look.Look()) is original
+
+
+def test_a_light_colour_cannot_have_two_dark_counterparts():
+    """Runs and regions once shared a light colour with different dark ones: the dark basin map
+    drew a run's colour as a region's."""
+    with pytest.raises(ValueError):
+        look._one_meaning({"#56B4E9": "#009E73"}, {"#56B4E9": "#88CCEE"})

@@ -16,7 +16,9 @@ from gdviz.figures.lab import layout, legend_entry
 from gdviz.figures.look import DIVERGED, ELSEWHERE, EXTRA, INK, MUTED, PALE, RIM, RUNS, Look
 from gdviz.lessons.learning_rate.basins import BasinMap
 
-BASIN_COLOURS = (*RUNS, *EXTRA)  # then ELSEWHERE: no minimum reached; PALE: not converged
+# The run colours but black (too near DIVERGED, and it would hide the start ring), then more;
+# then ELSEWHERE (no minimum reached) and DIVERGED. PALE: near a minimum, not converged yet.
+BASIN_COLOURS = (*(c for c in RUNS if c != "#000000"), *EXTRA)
 
 
 def basin_colours(result: BasinMap) -> list[str]:

@@ -34,7 +34,7 @@ PRESENT_GAP = 40  # pixels more between the plot and Play in presenter mode (lar
 
 # What the lab's regions and the sweep's marks are drawn in (light, dark).
 REGIONS = {
-    "slow": ("#56B4E9", "#88CCEE"),
+    "slow": ("#4EA8DE", "#88CCEE"),
     "good": ("#117733", "#009E73"),
     "oscillating": ("#E69F00", "#E69F00"),
     "diverging": ("#6A0F49", "#CC3311"),
@@ -52,15 +52,27 @@ LIMIT, BEST = "#B3132B", "#1E7B4F"  # the stability limit and the best constant 
 ELSEWHERE, DIVERGED, PALE = "#D5D8DE", "#2B2B2B", "#EEF0F4"  # basin map categories
 RIM = "#FFFFFF"  # the rim of current-point markers and the fill of minimum stars
 EXTRA = ("#CC79A7", "#999933")  # basins beyond the sixth
-DARK_OF = {
-    **dict(zip(RUNS, DARK_RUNS, strict=True)),
-    **{light: dark for light, dark in REGIONS.values()},
-    INK: "#F2F4F8", TEXT: "#E6E8EE", MUTED: "#A3ABBB", CURVE: "#8FB0FF",
-    LEVEL_LINES: "rgba(230,236,248,0.38)", SURFACE_LINES: "rgba(230,236,248,0.3)",
-    FEW_POINTS: "rgba(236,240,248,0.9)", MANY_POINTS: "rgba(220,228,240,0.35)",
-    LIMIT: "#FF7B8A", BEST: "#4CC38A", ELSEWHERE: "#3A4050", DIVERGED: "#05070A",
-    PALE: "#1E2330", RIM: RIM, "#CC79A7": "#CC79A7", "#999933": "#DDCC77",
-}  # fmt: skip
+
+
+def _one_meaning(*tables: dict) -> dict:
+    """The tables merged; a light colour must have one dark counterpart whatever it draws."""
+    merged: dict = {}
+    for table in tables:
+        for light, dark in table.items():
+            if merged.setdefault(light, dark) != dark:
+                raise ValueError(f"{light} has two dark counterparts")
+    return merged
+
+
+DARK_OF = _one_meaning(
+    dict(zip(RUNS, DARK_RUNS, strict=True)),
+    dict(REGIONS.values()),
+    {INK: "#F2F4F8", TEXT: "#E6E8EE", MUTED: "#A3ABBB", CURVE: "#8FB0FF",
+     LEVEL_LINES: "rgba(230,236,248,0.38)", SURFACE_LINES: "rgba(230,236,248,0.3)",
+     FEW_POINTS: "rgba(236,240,248,0.9)", MANY_POINTS: "rgba(220,228,240,0.35)",
+     LIMIT: "#FF7B8A", BEST: "#4CC38A", ELSEWHERE: "#3A4050", DIVERGED: "#05070A",
+     PALE: "#1E2330", RIM: RIM, "#CC79A7": "#CC79A7", "#999933": "#DDCC77"},
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
