@@ -28,9 +28,9 @@ from gdviz.display import Display
 from gdviz.figures.look import Look
 
 SCRIPT = r"""
-const SKIP = 'input, textarea, select, button, a, [contenteditable="true"], [role="slider"],'
-  + ' [role="combobox"], [role="listbox"], [role="option"], [role="radio"], [role="switch"],'
-  + ' [role="checkbox"], [role="tab"], [role="menuitem"], [role="spinbutton"]';
+const SKIP = 'input, textarea, select, button, a, summary, label, [contenteditable="true"],'
+  + ' [role="slider"], [role="combobox"], [role="listbox"], [role="option"], [role="radio"],'
+  + ' [role="switch"], [role="checkbox"], [role="tab"], [role="menuitem"], [role="spinbutton"]';
 
 function animated() {
   return [...document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')]

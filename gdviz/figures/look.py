@@ -5,7 +5,9 @@ Figures are built once, in the light look with normal type (:data:`STYLE`, :data
 other named colours below). :func:`restyle` turns such a figure into another :class:`Look`:
 every named colour becomes its dark counterpart (:data:`DARK_OF`), and in presenter mode type,
 lines, markers and the Play button grow. Only pictures (the colour field, the basin map) cannot
-be recoloured afterwards: their builders take ``dark`` themselves.
+be recoloured afterwards: their builders take ``dark`` themselves. The pages draw every figure
+with ``theme=None`` (Streamlit's own theme, re-applied in the browser on every redraw, cost
+~50 ms per α change), so the look is set here, on the server, from ``st.context.theme``.
 
 Run colours come from Okabe & Ito's colour-blind-safe set (with Paul Tol's wine, dark pink and
 yellow); ``tests/test_look.py`` checks that any runs drawn together stay apart (CIEDE2000)
