@@ -12,7 +12,7 @@ import base64
 import numpy as np
 import plotly.graph_objects as go
 
-from gdviz.figures.look import LIGHT_INKS, STYLE
+from gdviz.figures.look import LIGHT_INKS, PALETTE, STYLE  # noqa: F401  (PALETTE: re-exported)
 
 FRAME_MS = 30  # asks for 33 frames/s; ~25-30 are drawn on a 2-core machine
 FRAME_BUDGET = 6_000  # path points summed over all frames and runs (payload grows as frames²)
