@@ -9,6 +9,7 @@ folder named ``pages/`` would switch Streamlit to its legacy multipage mode unti
 
 import streamlit as st
 
+import app_pages.warmup  # noqa: F401  (start-up work, once per server process: see its docstring)
 from app_pages import browser, state
 
 st.set_page_config(page_title="gdviz · gradient descent, visualised", page_icon="⛰️", layout="wide")
@@ -37,5 +38,6 @@ PAGES = [
         icon=":material/speed:",
         url_path="learning-rate",
     ),
+    st.Page("app_pages/predict.py", title="Predict, then play", icon=":material/quiz:"),
 ]
 st.navigation(PAGES, position="top" if shown.shows("nav") else "hidden").run()

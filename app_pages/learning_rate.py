@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_pages import state, views, widgets
+from app_pages import challenges, instant_rate, state, views, widgets
 from app_pages.state import LAB as FORM
 from gdviz.figures import basins as basin_figures
 from gdviz.figures import cobweb
@@ -83,7 +83,7 @@ with st.sidebar:
                 right.number_input("y₀", *state.bounds(FORM, "start_y"), key=P + "start_y",
                                    format="%.4g")  # fmt: skip
     with widgets.group("Update rule", "optimizer", essential=True):
-        own_rate = section in ("sweep", "schedules", "basins")
+        own_rate = section in ("sweep", "schedules", "basins", "instant")
         widgets.optimizer_inputs(P, "Your learning rate α" if own_rate else None, TEXT["opt"])
     if section != "basins":  # Basins have their own step budget
         with widgets.group("Step budget", "stopping"):
@@ -132,6 +132,10 @@ if section == "side":
     views.chart(chart, P + "side_chart")
     if shown.shows("losses"):
         views.chart(figures.losses_figure(paths, info.f_star), P + "side_losses")
+elif section == "instant":
+    family = compute(lab_runs.instant_family, key)
+    instant_rate.show_family(family, setup.function, window, minima, f"Hessian {info.where}")
+    st.caption(TEXT["instant"])
 elif section == "sweep":
     result = compute(lab_sweep.sweep, key)
     st.markdown(views.heading(result.yours.name, result.yours.verdict))
@@ -152,3 +156,6 @@ else:
 if shown.shows("math"):
     st.caption(info.sentence())
 st.caption(TEXT["intro"])
+if section in ("side", "sweep") and shown.shows("challenge"):  # the sweep shows your α
+    kinds = ("threshold", "outcome", "steps") if section == "sweep" else ("threshold",)
+    challenges.maker(vars(setup), kinds, P + "challenge")

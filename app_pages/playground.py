@@ -2,10 +2,12 @@
 
 import streamlit as st
 
-from app_pages import state, views, widgets
+from app_pages import challenges, state, views, widgets
 from app_pages.state import PLAYGROUND as FORM
 from gdviz.figures.charts import metrics_figure
 from gdviz.lessons.common import matching_preset, preset_fields, view_window
+from gdviz.lessons.learning_rate import setup as lab_settings
+from gdviz.lessons.learning_rate.setup import LabSetup
 from gdviz.lessons.playground import runs as pg
 from gdviz.lessons.playground.setup import COMPARE_MODES
 from gdviz.optimizers import OPTIMIZERS
@@ -86,9 +88,9 @@ with side_column:
         view = st.segmented_control("View", views.VIEWS, default=views.VIEWS[0], key="view",
                                     label_visibility="collapsed")  # fmt: skip
     if len(runs) == 1:
-        views.status_banner(runs[0].trajectory)
+        views.status_banner(runs[0].trajectory, problem=f)
     else:
-        views.status_list(runs)
+        views.status_list(runs, f)
     if shown.shows("math"):
         views.formulas(f, setup.optimizer if setup.compare != "optimizers" else "")
         hint = pg.learning_rate_hint(f, setup, preset)
@@ -96,6 +98,15 @@ with side_column:
             st.caption(hint)
     if shown.shows("metrics"):
         views.chart(metrics_figure(runs, setup.schedule != "constant", 380), "metrics")
+    if shown.shows("instant"):
+        lab_setup = LabSetup(section="instant", preset=setup.preset, function=setup.function,
+                             optimizer=setup.optimizer, learning_rate=setup.learning_rate,
+                             start_x=setup.start_x, start_y=setup.start_y,
+                             max_steps=min(setup.max_steps, 5000),
+                             **setup.hyperparameters)  # fmt: skip
+        st.page_link("app_pages/learning_rate.py", icon=":material/tune:",
+                     label="Drag α live: this setup in Instant α",
+                     query_params=lab_settings.encode(lab_setup))  # fmt: skip
 with chart_column:
     animation = views.descent_view(f, runs, window, minima, view or views.VIEWS[0])
 if shown.shows("inspector"):
@@ -107,3 +118,7 @@ if shown.shows("code"):
         code.code(f.numpy_source, language="python")
 if shown.shows("downloads"):
     views.downloads(runs, f, animation)
+if shown.shows("challenge"):
+    racers = setup.compare_optimizers if setup.compare == "optimizers" else ()
+    kinds = ("race",) * (2 <= len(racers) <= 4) + ("outcome", "steps", "threshold", "basin")
+    challenges.maker(vars(setup) | ({"racers": racers} if racers else {}), kinds, "challenge")

@@ -15,7 +15,7 @@ import streamlit as st
 
 from app_pages.state import Form, bounds, display
 from gdviz import datasets
-from gdviz.lessons.common import EPS_OPTIONS, MAX_TEXT, objective
+from gdviz.lessons.common import EPS_OPTIONS, MAX_TEXT, RATE, objective
 from gdviz.lessons.playground.setup import TOLERANCES, parse_rates
 from gdviz.optimizers import OPTIMIZERS
 from gdviz.parser import ALLOWED_FUNCTIONS, ParseError
@@ -127,8 +127,13 @@ def stopping_inputs(form: Form) -> None:
     )
 
 
-MANTISSAS = (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8, 9)
+MANTISSAS = (1, 1.1, 1.2, 1.3, 1.5, 1.7, 2, 2.2, 2.5, 2.8, 3, 3.5, 4, 4.5, 5, 5.5, 6, 7, 8, 9)
 RATE_CHOICES = (*(float(f"{m * 10.0**e:.3g}") for e in range(-4, 1) for m in MANTISSAS), 10.0)
+
+
+def bounds_of_rate() -> tuple[float, float]:
+    """Every page's α box holds what a link may: the shared RATE kind's bounds."""
+    return RATE.lower, RATE.upper
 
 
 def nearest_rate(value: float) -> float:
@@ -137,25 +142,25 @@ def nearest_rate(value: float) -> float:
 
 
 def learning_rate_input(key: str = "learning_rate", label: str = "Learning rate α") -> float:
-    """A log-scale slider (1e-4 … 10) and an exact number box, kept in sync."""
+    """A log-scale slider (1e-4 … 10, about 10 % apart) and an exact number box that always
+    agree: the box's exact value is itself a stop of the slider."""
     slider_key = f"{key}_slider"
-    if slider_key not in st.session_state:
-        st.session_state[slider_key] = nearest_rate(st.session_state[key])
+    exact = float(st.session_state[key])
+    if st.session_state.get(slider_key) != exact:
+        st.session_state[slider_key] = exact
 
     def from_slider():
         st.session_state[key] = st.session_state[slider_key]
-
-    def from_box():
-        st.session_state[slider_key] = nearest_rate(st.session_state[key])
 
     help_text = (
         "α, the step size in θ ← θ − α∇J(θ). Too small: a slow crawl. Too large: it overshoots "
         "the minimum and can diverge. Slide on a log scale, or type an exact value below."
     )
-    st.select_slider(label, RATE_CHOICES, key=slider_key, on_change=from_slider,
+    stops = sorted({*RATE_CHOICES, exact})
+    st.select_slider(label, stops, key=slider_key, on_change=from_slider,
                      help=help_text, format_func=lambda r: f"{r:g}")  # fmt: skip
-    st.number_input("α exactly", min_value=1e-6, max_value=100.0, key=key, on_change=from_box,
-                    format="%.6g", label_visibility="collapsed")  # fmt: skip
+    st.number_input("α exactly", *bounds_of_rate(), key=key, format="%.6g",
+                    label_visibility="collapsed")  # fmt: skip
     return float(st.session_state[key])
 
 

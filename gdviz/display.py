@@ -39,6 +39,8 @@ HIDEABLE = {  # name in hide= → what it leaves out (on the pages that have it)
     "inspector": "the step inspector",
     "code": "the generated NumPy code",
     "downloads": "the download buttons",
+    "instant": "Instant α: the link to it and its panel (Batch vs SGD)",
+    "challenge": "the challenge maker (Playground)",
     "losses": "the loss curves and the summary table",
     "sidebar": "the whole sidebar",
     "nav": "the page navigation",

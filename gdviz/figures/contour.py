@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 
 from gdviz.engine import Trajectory
 from gdviz.field import Field, background_image, contour_levels, level_lines
-from gdviz.figures.animation import f32, figure, frame_count, frame_steps, frames, playback_menus
+from gdviz.figures.animation import f32, figure, frame_count, frame_steps, playback_menus, typed
 from gdviz.figures.look import INK, LEVEL_LINES, LIGHT_INKS, RIM, TEXT, run_colour, run_style
 
 ARROW_FRACTION = 0.24  # the longest arrow, as a fraction of the window's diagonal
@@ -196,7 +196,7 @@ def backdrop(
     colour field for the dark theme (everything else is recoloured by ``look.restyle``);
     ``width``: the chart's width in pixels (with ``height``, the most it may take)."""
     names = (*axis_titles, function_name, minimum_name)
-    traces = static_traces(field, minima, names=names)
+    traces = typed(static_traces(field, minima, names=names))  # encoded once, not per rerun
     layout = base_layout(field, height, axis_titles, dark, width)
     return Backdrop(field.window, layout, tuple(traces), height)
 
@@ -214,12 +214,23 @@ def descent_figure(
     single run. ``steps``: the steps shown as frames (by default chosen from the runs' lengths;
     panels that play together share theirs).
     """
+    return figure(*descent_parts(background, runs, gradient, frame_label, steps))
+
+
+def descent_parts(
+    background: Backdrop,
+    runs: Sequence[RunView],
+    gradient: Callable[[np.ndarray], np.ndarray],
+    frame_label: Callable[[int], str] | None = None,
+    steps: np.ndarray | None = None,
+) -> tuple[list[dict], dict, list[dict]]:
+    """The traces, layout and frames of :func:`descent_figure`, as plain dicts to build on."""
     w = background.window
     arrow_length = ARROW_FRACTION * np.hypot(w.x_max - w.x_min, w.y_max - w.y_min)
     if steps is None:
         longest = max(run.trajectory.steps for run in runs)
         steps = frame_steps(longest, frame_count(longest, len(runs)))
-    arrows = [_downhill(run.trajectory, steps, gradient, arrow_length) for run in runs]
+    paths = [FramePath(run.trajectory, steps, gradient, arrow_length) for run in runs]
     starts = np.array([run.trajectory.points[0] for run in runs])
     traces = [dict(trace) for trace in background.traces] + [
         dict(
@@ -251,19 +262,21 @@ def descent_figure(
     moving.append(len(traces) - 1)
     label = frame_label or partial(_step_label, runs)
 
-    def traces_at(step: int) -> list[dict]:
-        data = []
-        for run, arrow in zip(runs, arrows, strict=True):
-            data += _moving(run.trajectory, steps, step, arrow)
-        text = label(step)
+    def traces_at(frame: int) -> list[dict]:
+        data = [patch for path in paths for patch in path.at(frame)]
+        text = label(int(steps[frame]))
         return data + [{"text": [f"  {text}" if text else ""]}]
 
-    for index, patch in zip(moving, traces_at(int(steps[-1])), strict=True):
+    for index, patch in zip(moving, traces_at(len(steps) - 1), strict=True):
         traces[index].update(patch)  # show the final state before Play is pressed
     layout = background.layout | playback_menus(steps)
     grown = layout["height"] + LEGEND_ROW * (len(runs) - 1)  # a legend row per run: the plot
     layout["height"] = min(grown, background.height)  # keeps its size while the budget allows
-    return figure(traces, layout, frames(steps, traces_at, moving))
+    frame_list = [
+        {"name": str(int(step)), "data": traces_at(frame), "traces": moving}
+        for frame, step in enumerate(steps)
+    ]
+    return traces, layout, frame_list
 
 
 def _step_label(runs: Sequence[RunView], step: int) -> str:
@@ -333,6 +346,29 @@ def _run_traces(run: RunView) -> list:
     ]
 
 
+class FramePath:
+    """One run as the frames show it: the path so far, the current point and the downhill arrow
+    at each frame step, cut from float32 columns converted once (not once per frame)."""
+
+    def __init__(self, t: Trajectory, steps: np.ndarray, gradient, arrow_length: float):
+        self.current = np.minimum(steps, t.steps)  # a run that stopped early stays put
+        self.steps = steps
+        points = f32(t.points)
+        self.x, self.y = points[:, 0].copy(), points[:, 1].copy()
+        self.tips = f32(_downhill(t, steps, gradient, arrow_length))
+
+    def at(self, frame: int) -> list[dict]:
+        """The moving traces at frame ``frame``: frame steps before the current point, then it."""
+        current = self.current[frame]
+        shown = np.append(self.steps[: np.searchsorted(self.steps, current)], current)
+        x, y, tip = self.x[current], self.y[current], self.tips[frame]
+        return [
+            {"x": self.x[shown], "y": self.y[shown]},
+            {"x": self.x[current : current + 1], "y": self.y[current : current + 1]},
+            {"x": np.array([x, tip[0]]), "y": np.array([y, tip[1]])},
+        ]
+
+
 def _downhill(t: Trajectory, steps: np.ndarray, gradient, length: float) -> np.ndarray:
     """Arrow tips: from θ_k along −∇f(θ_k), shrinking as ‖∇f‖ shrinks (as √ of its share of
     the run's largest gradient, never below ``ARROW_SHORTEST`` of the longest, so the arrow
@@ -345,17 +381,3 @@ def _downhill(t: Trajectory, steps: np.ndarray, gradient, length: float) -> np.n
         scale = np.sqrt(norm / finite.max()) if finite.size and finite.max() > 0 else norm * 0
         tips = at - length * np.maximum(scale, ARROW_SHORTEST) * g / norm
     return np.where(scale > 0.03, tips, np.nan)
-
-
-def _moving(t: Trajectory, steps: np.ndarray, step: int, arrows: np.ndarray) -> list[dict]:
-    """The path up to ``step`` (frame steps plus the exact current point), marker, arrow."""
-    current = min(step, t.steps)
-    shown = np.append(steps[steps < current], current)
-    path = t.points[shown]
-    here = t.points[current]
-    tip = arrows[np.searchsorted(steps, step)]
-    return [
-        {"x": f32(path[:, 0]), "y": f32(path[:, 1])},
-        {"x": f32(here[:1]), "y": f32(here[1:])},
-        {"x": f32([here[0], tip[0]]), "y": f32([here[1], tip[1]])},
-    ]

@@ -7,6 +7,7 @@ rejected value. An uploaded file is not part of a link (the page asks for it aga
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, fields, replace
 from typing import NamedTuple
 
@@ -99,10 +100,10 @@ QUERY = {
     "standardise": ("std", Flag()),
     **OPTIMIZER_QUERY,
     "schedule": ("sched", Choice(tuple(SCHEDULES))),
-    "step_size": ("every", Whole(1, 20_000)),
+    "step_size": ("every", Whole(1, MAX_STEPS_INPUT)),
     "gamma": ("gamma", Number(0.05, 0.9999)),
     "decay": ("decay", Number(0.0, 100.0)),
-    "total_steps": ("T", Whole(1, 20_000)),
+    "total_steps": ("T", Whole(1, MAX_STEPS_INPUT)),  # a cosine may span every step
     "min_learning_rate": ("lrmin", Number(0.0, 100.0)),
     "batch_size": ("bs", Whole(1, MAX_ROWS)),
     "budget": ("budget", Choice(tuple(BUDGETS))),
@@ -163,5 +164,5 @@ def schedule_defaults(name: str, budget: float) -> dict[str, float]:
     """Starting values for a newly chosen schedule (cosine spans the whole budget)."""
     chosen = dict(SCHEDULE_DEFAULTS.get(name, {}))
     if name == "cosine":
-        chosen["total_steps"] = max(1, int(budget))
+        chosen["total_steps"] = max(1, math.ceil(budget))
     return chosen
