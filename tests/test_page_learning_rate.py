@@ -186,7 +186,7 @@ def test_the_instant_section_sends_every_rate_once_in_one_view():
     assert not at.exception
     frames = at.get("iframe")
     assert len(frames) == 1
-    assert "Instant α" in at.caption[-1].value or "slider" in at.caption[-1].value
+    assert any("Instant α" in c.value or "slider" in c.value for c in at.caption)
 
 
 def test_the_playground_opens_its_setup_in_instant_alpha():

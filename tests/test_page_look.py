@@ -11,10 +11,10 @@ from gdviz.figures import look
 from gdviz.figures.animation import figure
 
 PAGES = {
-    "playground": ("app_pages/playground.py", {}),
-    "six optimizers": ("app_pages/playground.py",
+    "playground": ("app.py", {}),  # through the frame: the page links to the lab
+    "six optimizers": ("app.py",
                        {"cmp": "optimizers", "opts": "gd,momentum,nesterov,adagrad,rmsprop,adam"}),
-    "1-D": ("app_pages/playground.py", {"preset": "Double well (1-D)"}),
+    "1-D": ("app.py", {"preset": "Double well (1-D)"}),
     "data": ("app_pages/data.py", {}),
     "side by side": ("app_pages/learning_rate.py", {}),
     "sweep": ("app_pages/learning_rate.py", {"section": "sweep"}),
