@@ -14,16 +14,36 @@ import plotly.graph_objects as go
 
 from gdviz.field import Window, png_data_uri
 from gdviz.figures.animation import f32, figure
-from gdviz.figures.lab import KIND_COLOURS, layout, legend_entry
+from gdviz.figures.lab import layout, legend_entry
+from gdviz.figures.look import (
+    DIVERGED,
+    ELSEWHERE,
+    EXTRA,
+    INK,
+    MUTED,
+    PALE,
+    REGIONS,
+    RIM,
+    RUNS,
+    Look,
+)
 from gdviz.lessons.learning_rate.basins import BasinMap
 from gdviz.messages import KINDS, steps
 
-BASIN_COLOURS = ("#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860", "#DA8BC3",
-                 "#CCB974")  # fmt: skip
-INK = "#1B1B1E"
+# The run colours but black (too near DIVERGED, and it would hide the start ring), then more;
+# then one colour per verdict kind for the starts that did not converge to a minimum shown.
+BASIN_COLOURS = (*(c for c in RUNS if c != "#000000"), *EXTRA)
 NAMED = 8  # minima named in the legend (the largest basins); the others share one entry
-KIND_SHADES = KIND_COLOURS | {"converged": "#FFFFFF", "diverging": "#2B2B2B",
-                              "too_slow": "#D5D8DE"}  # fmt: skip
+KIND_SHADES = {  # greys and dark tones, apart from the basins' colours
+    "converged": PALE,  # converged to a minimum that is not shown (rare)
+    "saddle": MUTED,
+    "too_slow": ELSEWHERE,
+    "cycling": REGIONS["cycling"][0],
+    "diverging": DIVERGED,
+    "unbounded": REGIONS["diverging"][0],
+    "undefined": RIM,
+    "stalled": REGIONS["too_slow"][0],
+}
 
 
 def basin_colours(result: BasinMap) -> list[str]:
@@ -40,9 +60,11 @@ def basin_colours(result: BasinMap) -> list[str]:
     return [BASIN_COLOURS[c] for c in chosen] + kinds
 
 
-def basin_image(result: BasinMap) -> np.ndarray:
-    """RGBA pixels: each minimum's colour, each other start its verdict kind's colour."""
-    palette = np.array([_rgb(c) for c in basin_colours(result)])
+def basin_image(result: BasinMap, dark: bool = False) -> np.ndarray:
+    """RGBA pixels: each minimum's colour, each other start its verdict kind's colour;
+    ``dark``: the dark theme's colours."""
+    shade = Look(dark=dark).colour
+    palette = np.array([_rgb(shade(c)) for c in basin_colours(result)])
     rgb = palette[result.labels]
     alpha = np.full(rgb.shape[:-1] + (1,), 255.0)
     return np.concatenate([rgb, alpha], axis=-1).round().astype(np.uint8)[::-1]
@@ -56,23 +78,24 @@ def legend(result: BasinMap) -> list[tuple[str, str]]:
     rows = [(f"{result.names[i]} ({100 * shares[i]:.0f} %)", colours[i]) for i in order[:NAMED]]
     if count > NAMED:
         rest = order[NAMED:]
-        rows.append((f"{len(rest)} more local minima ({100 * shares[rest].sum():.0f} %)", PALE))
+        share = 100 * shares[rest].sum()
+        rows.append((f"{len(rest)} more local minima ({share:.0f} %)", colours[rest[0]]))
     for j in range(count, len(result.names)):
         if shares[j] > 0:
             rows.append((f"{result.names[j]} ({100 * shares[j]:.0f} %)", colours[j]))
     return rows
 
 
-PALE = "#EEF0F4"  # the legend's sample for "more local minima" (their colours repeat)
-
-
 def _rgb(colour: str) -> np.ndarray:
     return np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)], dtype=float)
 
 
-def basin_figure(result: BasinMap, start=None, height: int = 620, hover: int = 50) -> go.Figure:
-    """The label grid as ONE layout image, the minima as stars, a legend made of markers and an
-    invisible coarse grid (about ``hover`` per side) that tells, on hover, where a start ends."""
+def basin_figure(
+    result: BasinMap, start=None, height: int = 620, hover: int = 50, dark: bool = False
+) -> go.Figure:
+    """The label grid as ONE layout image (``dark``: in the dark theme's colours), the minima as
+    stars, a legend made of markers and an invisible coarse grid (about ``hover`` per side)
+    that tells, on hover, where a start ends."""
     w = result.window
     traces = [_square(name, colour) for name, colour in legend(result)]
     traces.append(_hover_grid(result, max(1, len(result.xs) // hover)))
@@ -81,7 +104,7 @@ def basin_figure(result: BasinMap, start=None, height: int = 620, hover: int = 5
             "type": "scatter", "x": result.minima[:, 0], "y": result.minima[:, 1],
             "mode": "markers", "name": "minimum", "showlegend": False,
             "marker": {"symbol": "star", "size": 17 if len(result.minima) <= NAMED else 8,
-                       "color": "#FFFFFF",
+                       "color": RIM,
                        "line": {"color": INK, "width": 1.5}},
             "hovertemplate": "minimum (%{x:.4g}, %{y:.4g})<extra></extra>",
         })  # fmt: skip
@@ -92,7 +115,7 @@ def basin_figure(result: BasinMap, start=None, height: int = 620, hover: int = 5
     axis = {"showgrid": False, "zeroline": False, "constrain": "domain"}
     spec = layout(
         height, 70, 50, left=50,
-        images=[_stretched(png_data_uri(basin_image(result)), w)],
+        images=[_stretched(png_data_uri(basin_image(result, dark)), w)],
         xaxis=axis | {"range": [w.x_min, w.x_max], "title": {"text": "start x₀"}},
         yaxis=axis | {"range": [w.y_min, w.y_max], "title": {"text": "start y₀"},
                       "scaleanchor": "x"},
@@ -106,7 +129,7 @@ def _square(name: str, colour: str) -> dict:
         "symbol": "square",
         "size": 13,
         "color": colour,
-        "line": {"color": "#9AA3B5", "width": 1},
+        "line": {"color": MUTED, "width": 1},
     }
     return legend_entry(name, "markers", marker=marker)
 
