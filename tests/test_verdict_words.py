@@ -1,7 +1,7 @@
 """One verdict, the same words on every page: cases from the verdict table (tests/test_verdicts.py)
 opened on the Playground, in the Learning-rate lab and, where it applies, on the Data page. Each
 page must show the core verdict's words (messages.KINDS) for the run it draws: the Playground
-its message in the banner, the lab its label as the run's badge, the Data page both."""
+its message in the banner, the lab its label as the run's panel title, the Data page both."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import re
 
 import numpy as np
 import pytest
-from apptest_helpers import run_script
+from apptest_helpers import chart_specs, run_script
 from streamlit.testing.v1 import AppTest
 
 from gdviz import KINDS, descend, optimizers, parse_objective, seed_example, verdict
@@ -82,8 +82,9 @@ def test_the_playground_and_the_lab_show_the_same_verdict(name):
     assert found.message in shown and in_kinds_words(kind, shown)
     lab = run_script("app_pages/learning_rate.py", timeout=90, lrs=f"{rate:g}", **params)
     assert not lab.exception
-    badges = " ".join(element.value for element in lab.markdown)
-    assert f"-badge[{found.label}]" in badges and in_kinds_words(kind, badges)
+    panels = chart_specs(lab)[0]["layout"].get("annotations", [])  # each panel's title
+    titles = " ".join(annotation["text"] for annotation in panels)
+    assert f"<br>{found.label}" in titles and in_kinds_words(kind, titles)
 
 
 def test_a_learning_rate_that_reaches_zero_is_stalled_on_both_pages():
