@@ -214,7 +214,7 @@ def theory_for(problem, start, optimizer: str, momentum: float = 0.9, known=()) 
     limit = stability_limit(hessian, optimizer, momentum)
     gd = optimizer == "gd" and info.largest > 0
     best = info.best_learning_rate if gd and shape == "minimum" else float("nan")
-    monotone = 1 / info.largest if gd else float("nan")
+    monotone = 1 / info.largest if gd and shape == "minimum" else float("nan")
     return Theory(point, info, limit, best, monotone, direction, where, is_quadratic(problem),
                   f_star, shape, optimizer)  # fmt: skip
 
