@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import copy
+import gc
 import json
+import weakref
 
 import numpy as np
 import plotly.graph_objects as go
@@ -54,15 +56,29 @@ def test_a_figure_sends_what_plotly_itself_would_send():
         {"type": "scatter", "x": f32([1.0, 2.0]), "y": np.arange(2), "customdata": np.array([])},
         {"type": "surface", "z": np.ones((3, 2))},
     ]
-    layout = {"sliders": [{"steps": [{"label": "", "value": "0"}]}], "height": 400}
+    layout = {"sliders": [{"steps": [{"label": "", "value": "0"}]}], "height": 400,
+              "margin": {"l": 5, "t": 50}}  # fmt: skip
     frames = _frames()
     ours = figure(copy.deepcopy(data), copy.deepcopy(layout), copy.deepcopy(frames))
-    ours.update_layout(height=360, showlegend=False)
-    theirs = go.Figure(data=data, layout=layout, frames=frames)
-    theirs.update_layout(height=360, showlegend=False)
+    ours.update_layout(height=360, showlegend=False, margin={"t": 10})
+    theirs = go.Figure(data=data, layout=layout | {"margin": {"l": 5, "t": 50}}, frames=frames)
+    theirs.update_layout(height=360, showlegend=False, margin={"t": 10})
     expected = theirs.to_dict()
     sent = ours.to_dict()
     expected["layout"].pop("template")  # plotly's default look; figure() sets the app's STYLE
     for key in ("template", "font", "hoverlabel", "paper_bgcolor"):
         sent["layout"].pop(key)
     assert json.loads(to_json(sent)) == json.loads(to_json(expected))
+
+
+def test_a_figure_is_freed_without_the_garbage_collector():
+    """No reference cycles (a go.Figure has them): a rerun's figures, frames and all, go as soon
+    as the page drops them, not at the next full collection."""
+    gc.disable()
+    try:
+        sent = figure([{"type": "scatter", "x": f32([1.0])}], {"height": 300}, _frames())
+        gone = weakref.ref(sent)
+        del sent
+        assert gone() is None
+    finally:
+        gc.enable()

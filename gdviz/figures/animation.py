@@ -11,8 +11,8 @@ import binascii
 import copy
 
 import numpy as np
-import plotly.graph_objects as go
 from _plotly_utils.utils import to_typed_array_spec
+from plotly.basedatatypes import BaseFigure
 
 PALETTE = ("#D7263D", "#1B1B1E", "#F46036", "#7B2CBF", "#C2185B", "#2E86AB", "#3D9970")
 FRAME_MS = 30  # asks for 33 frames/s; ~25-30 are drawn on a 2-core machine
@@ -135,41 +135,61 @@ STYLE = {
 }
 
 
-# Layout entries kept out of plotly's objects: a slider step per frame made Layout() cost ~1 ms.
-RAW_LAYOUT = ("sliders", "updatemenus")
+def figure(data: list[dict], layout: dict, frame_list: list[dict] | None = None) -> PreparedFigure:
+    """Plain trace/layout/frame dicts as a figure, in the app's ``STYLE``, every array encoded
+    once (:func:`typed`); ``st.plotly_chart`` sends them as they are (:class:`PreparedFigure`).
 
-
-def figure(data: list[dict], layout: dict, frame_list: list[dict] | None = None) -> go.Figure:
-    """Wrap plain trace/layout/frame dicts without Plotly's validation, in the app's ``STYLE``.
-
-    Validating a hundred frames costs ~150 ms per rerun (plotly.py #1052); frames (and the
-    slider, a step per frame) are attached as raw dicts. Every array is encoded here, once
-    (:func:`typed`), and ``to_dict`` (so ``st.plotly_chart``) sends what it finds
-    (:class:`PreparedFigure`).
+    Validating a hundred frames costs ~150 ms per rerun (plotly.py #1052); none of it is done.
     """
-    layout = typed(STYLE | layout)
-    raw = {key: layout.pop(key) for key in RAW_LAYOUT if key in layout}
-    result = PreparedFigure(data=typed(data), layout=layout, _validate=False)
-    result._layout.update(raw)  # after plotly's Layout was built: plain dicts, like the frames
-    result._frame_objs = tuple(_RawFrame(typed(frame)) for frame in frame_list or ())
-    return result
+    frames = tuple(typed(frame) for frame in frame_list or ())
+    return PreparedFigure(typed(data), typed(STYLE | layout), frames)
 
 
-class PreparedFigure(go.Figure):
-    """A Figure whose arrays :func:`figure` encoded once, sent without plotly's second pass.
+class PreparedFigure(BaseFigure):
+    """A plotly figure held as the plain dicts plotly.js reads, arrays already encoded.
 
-    ``BaseFigure.to_dict`` deep-copies every frame and walks the whole figure for arrays to
-    encode, on every call — once per ``st.plotly_chart``, ~6 ms per rerun for a hundred frames.
-    Here the arrays are already encoded and the frames never change after :func:`figure`, so
-    ``to_dict`` shares the frames (callers must not change them) and copies data and layout
-    (``update_layout`` may have changed those; an array added that way is sent as a list).
+    ``st.plotly_chart`` (like ``to_html``, ``to_json`` and ``show``) only asks a figure for
+    ``to_dict``. A ``go.Figure`` would build an object per trace, a Layout with a slider step
+    per frame, and parent links between them — reference cycles that keep every rerun's figure,
+    frames and all, in memory until a full garbage collection — and its ``to_dict`` deep-copies
+    every frame and walks everything for arrays again (~6 ms per rerun for a hundred frames). So
+    this one skips ``BaseFigure.__init__``: ``to_dict`` shares the frames (callers must not change
+    them) and copies data and layout, which :meth:`update_layout` may still change.
     """
+
+    def __init__(self, data: list[dict], layout: dict, frames: tuple[dict, ...] = ()):
+        self._data, self._layout, self._frames = data, layout, frames
+
+    @property
+    def data(self) -> tuple[dict, ...]:
+        return tuple(self._data)
+
+    @property
+    def layout(self) -> dict:
+        return self._layout
+
+    @property
+    def frames(self) -> tuple[dict, ...]:
+        return self._frames
+
+    def update_layout(self, **changes) -> PreparedFigure:
+        """Change layout entries as plotly does: dicts are merged into dicts, key by key."""
+        _merge(self._layout, typed(changes))
+        return self
 
     def to_dict(self) -> dict:
         result = {"data": copy.deepcopy(self._data), "layout": copy.deepcopy(self._layout)}
-        if self._frame_objs:
-            result["frames"] = [frame._props for frame in self._frame_objs]
+        if self._frames:
+            result["frames"] = list(self._frames)
         return result
+
+
+def _merge(target: dict, changes: dict) -> None:
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(target.get(key), dict):
+            _merge(target[key], value)
+        else:
+            target[key] = value
 
 
 _SHORT_NAMES = {"float32": "f4", "float64": "f8", "int32": "i4", "int8": "i1", "uint8": "u1"}
@@ -195,10 +215,3 @@ def typed(value):
         data = binascii.b2a_base64(np.ascontiguousarray(value), newline=False).decode("ascii")
         return {"dtype": code, "bdata": data}
     return value
-
-
-class _RawFrame:
-    """The one attribute ``BaseFigure.to_dict`` reads from a frame."""
-
-    def __init__(self, props: dict):
-        self._props = props
