@@ -2,7 +2,7 @@
 
 Each session speaks Streamlit's protocol as a browser tab does (tests/load/session.py: widget
 states, the query string, cached-message hashes) and changes a widget to a new value on every
-rerun. Stages (``--stages``; default ``cpu class hall``):
+rerun. Stages (``--stages``; default ``fresh cpu class hall``):
 
 * ``cpu``: the server as ``make run`` starts it; per scenario one session, a new value each rerun
   (``--cpu-reruns``, 0.3 s apart): the server's CPU ms per rerun (process CPU time, all threads,
@@ -12,6 +12,8 @@ rerun. Stages (``--stages``; default ``cpu class hall``):
   ``--think`` (2) s on average, opening over ``--ramp`` s, for ``--seconds``; beside them one
   student opens every preset as a link and types every README formula (all must draw) and then
   hostile formulas (all refused; the slowest refusal is printed). Target: p95 ≤ 0.3 s, 0 errors.
+* ``fresh``: a fresh server while every core is busy; its first visitor opens ``/?preset=Ackley``
+  (a cold parse): drawn, or refused as "too long to analyse"?
 * ``hall``: ``make serve WORKERS=2``, ``--hall-sessions`` (60) students through nginx. Target:
   p95 ≤ 0.5 s, 0 errors, the sessions split within 60/40.
 * ``kill``: the hall, with one worker killed (SIGKILL) halfway: what its sessions saw.
@@ -34,6 +36,7 @@ import asyncio
 import json
 import os
 import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -71,8 +74,9 @@ def show(title: str, summary: dict) -> None:
         f" s, max {summary['max_s']:.3f} s; first page p50 {summary['open_p50_s']:.2f} s;"
         f" {summary['kb_per_rerun']:.1f} KB per rerun")  # fmt: skip
     say(f"    errors {summary['errors'] or 'none'}; reconnects {summary['reconnects']}")
-    say(f"    server CPU {summary['cpu_ms_per_rerun']:.1f} ms per rerun (workers); RSS"
-        f" {summary['rss_mb_before']:.0f} → {summary['rss_mb_after']:.0f} MB")  # fmt: skip
+    say(f"    server CPU {summary['cpu_ms_per_rerun']:.1f} ms per rerun (workers; this client"
+        f" {summary['client_cpu_ms_per_rerun']:.1f} ms); RSS {summary['rss_mb_before']:.0f} →"
+        f" {summary['rss_mb_after']:.0f} MB")  # fmt: skip
     for kind, example in summary["examples"].items():
         say(f"      e.g. {kind}: {example}")
 
@@ -147,10 +151,12 @@ def crowd(url: str, pids, sessions: int, seconds: float, think: float, ramp: flo
         await asyncio.gather(*tasks)
 
     rss_before, cpu_before = rss_bytes(pids()), cpu_seconds(pids())
+    client_before = time.process_time()
     asyncio.run(everything())
-    runs = len(load.seconds) + len(load.opens) + len(inputs.seconds) + len(inputs.opens)
+    runs = max(len(load.seconds) + len(load.opens) + len(inputs.seconds) + len(inputs.opens), 1)
     summary = load.summary() | {
-        "cpu_ms_per_rerun": 1000 * (cpu_seconds(pids()) - cpu_before) / max(runs, 1),
+        "cpu_ms_per_rerun": 1000 * (cpu_seconds(pids()) - cpu_before) / runs,
+        "client_cpu_ms_per_rerun": 1000 * (time.process_time() - client_before) / runs,
         "rss_mb_before": rss_before / MB,
         "rss_mb_after": rss_bytes(pids()) / MB,
         "examples": load.examples,
@@ -260,15 +266,46 @@ def soak_stage(app: Path, args) -> dict:
     return summary
 
 
+def fresh_stage(app: Path, args) -> dict:
+    """A fresh server while every core is busy (one spinning process per core, for a minute at
+    most): its very first session opens ``/?preset=Ackley``. Drawn, or refused as too slow?"""
+    spin = "import time\nend = time.time() + 60\nwhile time.time() < end: pass"
+    spinners = [subprocess.Popen([sys.executable, "-c", spin]) for _ in range(os.cpu_count() or 2)]
+    try:
+        port = free_port()
+        with running(app_command(port), port, root=app) as server:
+            load = Load()
+
+            async def first_visit():
+                session = Session(server.url, "", "preset=Ackley")
+                try:
+                    load.record(await session.open(), Scenario("link ?preset=Ackley", "", "", dict))
+                finally:
+                    await session.close()
+
+            asyncio.run(first_visit())
+    finally:
+        for spinner in spinners:
+            spinner.kill()
+            spinner.wait()
+    summary = {"seconds": load.seconds[0], "errors": dict(load.errors), "examples": load.examples,
+               "machine": machine_load()}  # fmt: skip
+    verdict = "drawn" if not load.errors else f"NOT drawn: {load.examples}"
+    say(f"  fresh server, cores busy, first visit /?preset=Ackley: {verdict}"
+        f" ({summary['seconds']:.1f} s)   [{summary['machine']}]")  # fmt: skip
+    return summary
+
+
 STAGES = {"cpu": lambda app, args: cpu_stage(app, args.cpu_reruns), "class": class_stage,
           "hall": hall_stage, "kill": lambda app, args: hall_stage(app, args, kill=True),
-          "soak": soak_stage}  # fmt: skip
+          "soak": soak_stage, "fresh": fresh_stage}  # fmt: skip
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--app", action="append", type=Path, help="a checkout to benchmark")
-    parser.add_argument("--stages", nargs="+", default=["cpu", "class", "hall"], choices=STAGES)
+    parser.add_argument("--stages", nargs="+", default=["fresh", "cpu", "class", "hall"],
+                        choices=STAGES)  # fmt: skip
     parser.add_argument("--cpu-reruns", type=int, default=25)
     parser.add_argument("--sessions", type=int, default=30)
     parser.add_argument("--hall-sessions", type=int, default=60)
