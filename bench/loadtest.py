@@ -2,16 +2,18 @@
 
 Each session speaks Streamlit's protocol as a browser tab does (tests/load/session.py: widget
 states, the query string, cached-message hashes) and changes a widget to a new value on every
-rerun. Stages (``--stages``; default ``fresh cpu class hall``):
+rerun. Stages (``--stages``; default ``fresh cpu class inputs hall``):
 
 * ``cpu``: the server as ``make run`` starts it; per scenario one session, a new value each rerun
   (``--cpu-reruns``, 0.3 s apart): the server's CPU ms per rerun (process CPU time, all threads,
   from /proc) and bytes per rerun. Targets: Playground ≤ 40, lab's default section ≤ 60, Data
   page default ≤ 100.
 * ``class``: one server process, ``--sessions`` (30) students changing α on the Playground every
-  ``--think`` (2) s on average, opening over ``--ramp`` s, for ``--seconds``; beside them one
-  student opens every preset as a link and types every README formula (all must draw) and then
-  hostile formulas (all refused; the slowest refusal is printed). Target: p95 ≤ 0.3 s, 0 errors.
+  ``--think`` (2) s on average, opening over ``--ramp`` s, for ``--seconds``. Target: p95 ≤ 0.3 s,
+  0 errors.
+* ``inputs``: the class again, and beside it one student who opens every preset as a link and
+  types every README formula (all must draw), then hostile formulas (all refused; the slowest
+  refusal is printed; each costs its process up to 0.5 s of CPU, which the class feels).
 * ``fresh``: a fresh server while every core is busy; its first visitor opens ``/?preset=Ackley``
   (a cold parse): drawn, or refused as "too long to analyse"?
 * ``hall``: ``make serve WORKERS=2``, ``--hall-sessions`` (60) students through nginx. Target:
@@ -179,17 +181,19 @@ async def _kill(pid: int) -> None:
     os.kill(pid, signal.SIGKILL)
 
 
-def class_stage(app: Path, args) -> dict:
+def class_stage(app: Path, args, with_inputs: bool = False) -> dict:
     port = free_port()
     with running(app_command(port), port, root=app) as server:
         summary = crowd(server.url, server.workers, args.sessions, args.seconds, args.think,
-                        args.ramp, with_inputs=True)  # fmt: skip
-    show(f"class: {args.sessions} sessions on one process, {args.think:g} s think", summary)
-    say(f"    presets as links, README formulas, hostile input: {summary['inputs_checked']}"
-        f" checked, errors {summary['inputs_errors'] or 'none'};"
-        f" slowest refusal {summary['hostile_slowest_s']:.2f} s")  # fmt: skip
-    for kind, example in summary["inputs_examples"].items():
-        say(f"      e.g. {kind}: {example}")
+                        args.ramp, with_inputs=with_inputs)  # fmt: skip
+    title = f"{args.sessions} sessions on one process, {args.think:g} s think"
+    show(f"{'inputs: a class and' if with_inputs else 'class:'} {title}", summary)
+    if with_inputs:
+        say(f"    beside them presets as links, README formulas, hostile input:"
+            f" {summary['inputs_checked']} checked, errors {summary['inputs_errors'] or 'none'};"
+            f" slowest refusal {summary['hostile_slowest_s']:.2f} s")  # fmt: skip
+        for kind, example in summary["inputs_examples"].items():
+            say(f"      e.g. {kind}: {example}")
     return summary
 
 
@@ -297,6 +301,7 @@ def fresh_stage(app: Path, args) -> dict:
 
 
 STAGES = {"cpu": lambda app, args: cpu_stage(app, args.cpu_reruns), "class": class_stage,
+          "inputs": lambda app, args: class_stage(app, args, with_inputs=True),
           "hall": hall_stage, "kill": lambda app, args: hall_stage(app, args, kill=True),
           "soak": soak_stage, "fresh": fresh_stage}  # fmt: skip
 
@@ -304,7 +309,7 @@ STAGES = {"cpu": lambda app, args: cpu_stage(app, args.cpu_reruns), "class": cla
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--app", action="append", type=Path, help="a checkout to benchmark")
-    parser.add_argument("--stages", nargs="+", default=["fresh", "cpu", "class", "hall"],
+    parser.add_argument("--stages", nargs="+", default=["fresh", "cpu", "class", "inputs", "hall"],
                         choices=STAGES)  # fmt: skip
     parser.add_argument("--cpu-reruns", type=int, default=25)
     parser.add_argument("--sessions", type=int, default=30)
