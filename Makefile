@@ -68,6 +68,7 @@ bench: $(VENV)/.dev browser
 	$(PY) bench/data_bench.py
 	$(PY) bench/lab_bench.py
 	$(PY) bench/page_bench.py
+	$(PY) bench/instant_rate_bench.py
 
 # The real server under a class of browserless sessions (bench/loadtest.py; its docstring lists
 # the stages): LOADTEST="--stages cpu class hall" picks some, "--app DIR" adds another checkout.

@@ -1,20 +1,20 @@
 """Batch vs SGD vs mini-batch: the seed's three variants on the same data, side by side."""
 
 import hashlib
-from dataclasses import asdict
 
 import streamlit as st
 
-from app_pages import common, controls, views
-from gdviz import data_runs, datasets
-from gdviz import data_settings as ds
-from gdviz import data_text as text
+from app_pages import instant_rate, state, views, widgets
+from app_pages.state import DATA as FORM
+from gdviz import datasets
 from gdviz.figures.data import page_figures
+from gdviz.lessons.data import runs as data_runs
+from gdviz.lessons.data import setup as ds
+from gdviz.lessons.data import words as text
 from gdviz.schedules import SCHEDULES
 
-P = "data_"  # every widget key on this page starts with it (session state is shared)
-setup_from_url, url_problems = ds.decode(st.query_params.to_dict())
-common.seed_state({P + k: v for k, v in asdict(setup_from_url).items()}, url_problems, P + "url")
+P = FORM.prefix
+problems = state.open_form(FORM)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -39,20 +39,35 @@ def schedule_changed() -> None:
 
 
 def uploaded_data() -> tuple:
-    """The uploaded table's chosen x and y columns as a Dataset (None before a file is chosen)."""
+    """The uploaded table's chosen x and y columns as a Dataset (None before a file is chosen).
+
+    The file's bytes stay in the session, so switching source and back keeps it."""
     upload = st.file_uploader("CSV file (≤ 5 MB, ≤ 100,000 rows)", type=["csv", "txt"],
                               key=P + "upload", max_upload_size=5, help=text.CSV_HELP)  # fmt: skip
-    if upload is None:
+    kept, shown_before = P + "_file", P + "_uploader_had_file"
+    if upload is not None:
+        st.session_state[kept] = (upload.name, upload.getvalue())
+    elif st.session_state.get(shown_before):  # the student removed the file
+        st.session_state.pop(kept, None)
+    st.session_state[shown_before] = upload is not None
+    if kept not in st.session_state:
         return None, ""
-    data = upload.getvalue()
+    name, data = st.session_state[kept]
+    if upload is None:
+        st.caption(f"Using {name!r}, uploaded earlier in this session.")
     digest = hashlib.sha256(data).hexdigest()[:16]
     table = cached_table(digest, data)
     if st.session_state.get(P + "digest") != digest:  # a new file: start from numeric columns
-        x, y = datasets.default_columns(table)
-        st.session_state.update({P + "digest": digest, P + "x_column": x, P + "y_column": y})
+        st.session_state.update(
+            {P + "digest": digest, P + "columns": datasets.default_columns(table)}
+        )
+    chosen = st.session_state[P + "columns"]  # back from another source: as chosen before
+    st.session_state.setdefault(P + "x_column", chosen[0])
+    st.session_state.setdefault(P + "y_column", chosen[1])
     left, right = st.columns(2)
     x = left.selectbox("x column", table.columns, key=P + "x_column")
     y = right.selectbox("y column", table.columns, key=P + "y_column")
+    st.session_state[P + "columns"] = (x, y)
     return datasets.to_dataset(table, x, y), f"csv:{digest}:{x}:{y}"
 
 
@@ -61,7 +76,7 @@ st.caption(
     "The seed's three variants differ only in how much data each step sees. Here they share "
     "the data, optimizer, α, schedule, start θ₀ and budget: compare where each one gets."
 )
-for problem in st.session_state[P + "url"]:
+for problem in problems:
     st.warning(problem)
 
 dataset, data_key, data_error = None, "", None
@@ -69,15 +84,19 @@ with st.sidebar:
     st.subheader("1 · Data")
     source = st.radio("Data", list(ds.SOURCES), key=P + "source", format_func=ds.SOURCES.get,
                       on_change=source_changed, label_visibility="collapsed")  # fmt: skip
+    if source != "upload":
+        st.session_state[P + "_uploader_had_file"] = False  # not drawn: nothing was removed
     if source == "seed":
         dataset, data_key = datasets.seed_dataset(), "seed"
         st.caption("X = [[1,2],[1,3],[1,4]] (bias column first), y = [2,5,9].")
     elif source == "generated":
         left, right = st.columns(2)
-        left.number_input("points n", *ds.bounds("n"), key=P + "n", step=1000)
-        right.number_input("data seed", *ds.bounds("data_seed"), key=P + "data_seed")
+        left.number_input("points n", *state.bounds(FORM, "n"), key=P + "n", step=1000)
+        right.number_input("data seed", *state.bounds(FORM, "data_seed"), key=P + "data_seed")
         for i, (key, label) in enumerate(ds.GENERATOR_LABELS.items()):
-            (left, right)[i % 2].number_input(label, *ds.bounds(key), key=P + key, format="%.4g")
+            (left, right)[i % 2].number_input(
+                label, *state.bounds(FORM, key), key=P + key, format="%.4g"
+            )
         dataset = datasets.generate(*(st.session_state[P + k] for k in ds.GENERATOR_ARGUMENTS))
         data_key = "generated"
     else:
@@ -88,17 +107,17 @@ with st.sidebar:
     st.toggle("Standardise x", key=P + "standardise", help=text.STANDARDISE_HELP)
     st.subheader("2 · Batch, SGD, mini-batch")
     st.caption(text.VARIANTS_HELP)
-    st.number_input("mini-batch size b", *ds.bounds("batch_size"), key=P + "batch_size")
+    st.number_input("mini-batch size b", *state.bounds(FORM, "batch_size"), key=P + "batch_size")
     budget = st.radio("Budget", list(ds.BUDGETS), key=P + "budget", format_func=ds.BUDGETS.get)
     st.caption(text.BUDGET_HELP)
     if budget == "epochs":
-        st.number_input("epochs", *ds.bounds("epochs"), key=P + "epochs", format="%g")
+        st.number_input("epochs", *state.bounds(FORM, "epochs"), key=P + "epochs", format="%g")
     else:
-        st.number_input("steps", *ds.bounds("steps"), key=P + "steps")
-    st.number_input("shuffle seed", *ds.bounds("shuffle_seed"), key=P + "shuffle_seed",
+        st.number_input("steps", *state.bounds(FORM, "steps"), key=P + "steps")
+    st.number_input("shuffle seed", *state.bounds(FORM, "shuffle_seed"), key=P + "shuffle_seed",
                     help=text.SHUFFLE_HELP)  # fmt: skip
     st.subheader("3 · Update rule")
-    controls.optimizer_inputs(P)
+    widgets.optimizer_inputs(P)
     with st.expander(f"Learning-rate schedule (k counts {budget})"):
         schedule = st.selectbox("Schedule", list(SCHEDULES), key=P + "schedule",
                                 format_func=lambda n: SCHEDULES[n].display_name,
@@ -108,11 +127,15 @@ with st.sidebar:
             st.number_input(label, low, high, key=P + key, format=None if low == 1 else "%.4g")
     st.subheader("4 · Start θ₀")
     left, right = st.columns(2)
-    left.number_input("θ₀ (intercept)", *ds.bounds("start_0"), key=P + "start_0", format="%.4g")
-    right.number_input("θ₁ (slope)", *ds.bounds("start_1"), key=P + "start_1", format="%.4g")
+    left.number_input(
+        "θ₀ (intercept)", *state.bounds(FORM, "start_0"), key=P + "start_0", format="%.4g"
+    )
+    right.number_input(
+        "θ₁ (slope)", *state.bounds(FORM, "start_1"), key=P + "start_1", format="%.4g"
+    )
 
-setup = ds.DataSetup(**{name: st.session_state[P + name] for name in ds.FIELD_NAMES})
-st.query_params.from_dict(ds.encode(setup))
+setup = state.current(FORM)
+state.publish(FORM, setup)
 if data_error is not None:
     st.error(f"**Can't use this file.** {data_error}", icon=":material/table_chart:")
     st.stop()
@@ -131,13 +154,20 @@ for note in comparison.notes:
 for column, run in zip(st.columns(3), comparison.runs, strict=True):
     with column:
         views.status_banner(run.history, run.variant.label)
-st.plotly_chart(animation, key=P + "animation", config=common.CHART_CONFIG, theme=None)
+views.chart(animation, P + "animation")
 st.caption(text.figure_caption(comparison, dataset))
 st.info(text.batch_story(comparison, setup), icon=":material/school:")
 st.subheader("A fair comparison: loss against steps and against data seen")
-st.plotly_chart(losses, key=P + "losses", config=common.CHART_CONFIG, theme=None)
+views.chart(losses, P + "losses")
 st.caption(text.LOSS_CAPTION)
 st.dataframe(data_runs.summary_table(comparison), hide_index=True, key=P + "table")
+instant = st.expander("Instant α for batch GD: drag α across 2/λmax", key=P + "instant",
+                      on_change="rerun")  # fmt: skip
+if instant.open:  # built only when asked for: one batched family of every slider stop
+    with instant:
+        problem = comparison.problem
+        family = data_runs.batch_family(setup, problem)
+        instant_rate.show_data_family(family, problem, tuple(problem.solution))
 st.download_button("Download the trajectories (CSV)", key=P + "download_csv",
                    data=lambda: data_runs.trajectories_csv(comparison), on_click="ignore",
                    file_name="gdviz-batch-vs-sgd.csv", mime="text/csv")  # fmt: skip

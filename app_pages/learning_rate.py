@@ -2,20 +2,24 @@
 
 import streamlit as st
 
-from app_pages import common, controls, views
-from gdviz import basins, lab, lab_runs, lab_settings, lab_sweep
+from app_pages import challenges, instant_rate, state, views, widgets
+from app_pages.state import LAB as FORM
 from gdviz.figures import basins as basin_figures
 from gdviz.figures import cobweb
 from gdviz.figures import lab as figures
 from gdviz.figures.lab_sweep import sweep_figure
+from gdviz.lessons.common import objective, preset_fields
+from gdviz.lessons.learning_rate import basins
+from gdviz.lessons.learning_rate import runs as lab_runs
+from gdviz.lessons.learning_rate import setup as lab_settings
+from gdviz.lessons.learning_rate import sweep as lab_sweep
+from gdviz.lessons.learning_rate import theory as lab
 from gdviz.optimizers import OPTIMIZERS
 from gdviz.presets import PRESETS
 
-P, ss, CONFIG, TEXT = lab_settings.PREFIX, st.session_state, common.CHART_CONFIG, lab_settings.TEXT
-url_setup, url_problems = lab_settings.decode(st.query_params.to_dict())
-common.seed_state(lab_settings.state_values(url_setup), url_problems, P + "problems")
-ss.update({key: ss[key] for key in lab_settings.STATE_KEYS})  # keep hidden widgets' values
-ss[P + "sweep_range"] = tuple(controls.nearest_rate(rate) for rate in ss[P + "sweep_range"])
+P, ss, TEXT = FORM.prefix, st.session_state, lab_settings.TEXT
+problems = state.open_form(FORM)
+ss[P + "sweep_range"] = tuple(widgets.nearest_rate(rate) for rate in ss[P + "sweep_range"])
 theory = st.cache_resource(max_entries=64, show_spinner=False)(lab.theory)  # key: setup.theory_key
 
 
@@ -29,7 +33,7 @@ def compute(_work, setup: lab_settings.LabSetup):
 def side_chart(text: str, window, minima, overlay: bool, drawn: tuple, _views, _background):
     """One side-by-side chart, keyed on what it draws (``drawn``: each path's label, colour and
     points): changing one of five rates rebuilds one chart, not five."""
-    f = common.objective(text)
+    f = objective(text)
     return figures.paths_figure(f, window, minima, _views, _background, not overlay)
 
 
@@ -40,78 +44,81 @@ def basin_store() -> dict:
 
 def suggest(spread_only: bool = False, preset: bool = False) -> None:
     """α and five side-by-side rates from the stability limit (after a preset's f and θ₀)."""
-    changes = lab_settings.preset_state(ss[P + "preset"]) if preset else {}
+    changes = preset_fields(ss[P + "preset"], lab_settings.START_FIELDS) if preset else {}
     if preset and not changes:
         return  # '— my own function —' keeps the function and the rates as they are
-    ss.update(changes)
-    info = theory(lab_settings.from_state(ss).theory_key)
+    state.set_fields(FORM, changes)
+    info = theory(state.current(FORM).theory_key)
     single, spread = lab.suggested_rates(info, ss[P + "optimizer"])
-    ss[P + "rates"], ss[P + "rates_text"] = list(spread), ", ".join(f"{r:g}" for r in spread)
-    if not spread_only:
-        ss[P + "learning_rate"] = single
-        ss.pop(P + "learning_rate_slider", None)
+    ss[P + "rates_text"] = ", ".join(f"{r:g}" for r in spread)
+    state.set_fields(FORM, {"rates": spread} | ({} if spread_only else {"learning_rate": single}))
 
 
 def section_controls(group: str) -> None:
     specs = lab_settings.CONTROLS[group]
     for column, c in zip(st.columns(len(specs)), specs, strict=True):
-        getattr(column, c.kind)(c.label, c.low, c.high, key=P + c.name, **c.options)
+        widget = column.slider if c.style == "range" else column.number_input
+        widget(c.label, c.low, c.high, key=P + c.name, **c.options)
 
 
 st.title("Learning-rate lab")
 st.caption(TEXT["intro"])
-for problem in ss[P + "problems"]:
+for problem in problems:
     st.warning(problem)
 section = st.radio("Section", list(lab_settings.SECTIONS), key=P + "section", horizontal=True,
                    format_func=lab_settings.SECTIONS.get, label_visibility="collapsed")  # fmt: skip
 if section == "intuition":
     st.sidebar.caption(TEXT["intuition_sidebar"])
     section_controls(section)
-    setup = lab_settings.from_state(ss)
-    st.query_params.from_dict(lab_settings.encode(setup))
-    run, regime, sentence = lab_runs.parabola(setup.curvature, setup.rate_1d, setup.start_1d)
-    st.markdown(sentence)
+    setup = state.current(FORM)
+    state.publish(FORM, setup)
+    run, regime, product, sentence = lab_runs.parabola(
+        setup.curvature, setup.rate_1d, setup.start_1d
+    )
+    st.markdown(f"{views.badge(regime, f'α·f″ = {product:.3g} → {regime}')} {sentence}")
     chart = cobweb.intuition_figure(run, setup.curvature, setup.rate_1d)
-    st.plotly_chart(chart, key=P + "intuition_chart", config=CONFIG, theme=None)
+    views.chart(chart, P + "intuition_chart")
     st.caption(TEXT["cobweb"])
     st.stop()
 with st.sidebar:
     st.selectbox("Preset", ["", *PRESETS], key=P + "preset", help=TEXT["preset"],
                  on_change=suggest, args=(False, True), format_func=lab.preset_label)  # fmt: skip
-    st.text_input("f(x, y) =", key=P + "function", help=common.FUNCTION_HELP, max_chars=300)
-    f = common.parsed_or_error(ss[P + "function"])
+    widgets.function_box(P + "function")
+    f = widgets.parsed_or_error(ss[P + "function"])
     left, right = st.columns(2)
-    left.number_input("x₀", -1e6, 1e6, key=P + "start_x", format="%.4g", help=TEXT["start"])
+    left.number_input(
+        "x₀", *state.bounds(FORM, "start_x"), key=P + "start_x", format="%.4g", help=TEXT["start"]
+    )
     if f is None or f.dimension == 2:
-        right.number_input("y₀", -1e6, 1e6, key=P + "start_y", format="%.4g")
+        right.number_input("y₀", *state.bounds(FORM, "start_y"), key=P + "start_y", format="%.4g")
     name = st.selectbox("Optimizer", list(OPTIMIZERS), key=P + "optimizer", help=TEXT["opt"],
                         format_func=lambda n: OPTIMIZERS[n].display_name)  # fmt: skip
-    controls.hyperparameter_inputs(name, P)
-    if section in ("sweep", "schedules", "basins"):
-        controls.learning_rate_input(P + "learning_rate", "Your learning rate α")
+    widgets.hyperparameter_inputs(name, P)
+    if section in ("sweep", "schedules", "basins", "instant"):
+        widgets.learning_rate_input(P + "learning_rate", "Your learning rate α")
     if section != "basins":  # Basins have their own step budget
         section_controls("run")
 
 if section == "side":
     rates_column, spread_column, overlay_column = st.columns([4, 1, 1], vertical_alignment="bottom")
     with rates_column:
-        controls.rates_input(P + "rates")
+        widgets.rates_input(P + "rates")
     spread_column.button("Spread", key=P + "spread", on_click=suggest, args=(True,),
                          help=TEXT["spread"], disabled=f is None)  # fmt: skip
     overlay_column.toggle("Overlay", key=P + "overlay", help=TEXT["overlay"])
 elif section == "sweep" and not st.toggle("Automatic range", key=P + "auto_range",
                                           help=TEXT["auto_range"]):  # fmt: skip
     ss[P + "sweep_range"] = st.select_slider(
-        "Sweep range", controls.RATE_CHOICES, ss[P + "sweep_range"], "{:g}".format,
-        key=P + "range_slider", help=TEXT["range"])  # fmt: skip
+        "Sweep range", widgets.RATE_CHOICES, ss[P + "sweep_range"], "{:g}".format,
+        key=P + "sweep_range_slider", help=TEXT["range"])  # fmt: skip
 elif section == "basins":
     section_controls(section)
 elif section == "schedules":
     with st.expander("Schedule parameters"):
         section_controls(section)
 
-setup = lab_settings.from_state(ss)
-st.query_params.from_dict(lab_settings.encode(setup))
+setup = state.current(FORM)
+state.publish(FORM, setup)
 key = setup.only("section", *lab_settings.USES[section])
 if f is None:
     st.stop()
@@ -126,23 +133,27 @@ if section == "side":
     columns = st.columns(1 if setup.overlay else min(3, len(runs)))
     for i, (run, group) in enumerate(zip(runs, groups, strict=False)):
         with columns[i % len(columns)]:
-            st.markdown("" if setup.overlay else run.heading)
+            st.markdown("" if setup.overlay else views.heading(run.name, run.verdict))
             drawn = tuple((view.label, view.colour, view.trajectory.points) for view in group)
             chart = side_chart(setup.function, window, minima, setup.overlay, drawn, group,
                                background)  # fmt: skip
-            st.plotly_chart(chart, key=f"{P}side_chart_{i}", config=CONFIG, theme=None)
+            views.chart(chart, f"{P}side_chart_{i}")
     chart = figures.losses_figure(paths, info.f_star)
-    st.plotly_chart(chart, key=P + "side_losses", config=CONFIG, theme=None)
+    views.chart(chart, P + "side_losses")
+elif section == "instant":
+    family = compute(lab_runs.instant_family, key)
+    instant_rate.show_family(family, setup.function, window, minima, f"Hessian {info.where}")
+    st.caption(TEXT["instant"])
 elif section == "sweep":
     result = compute(lab_sweep.sweep, key)
-    st.markdown(result.yours.heading)
-    st.plotly_chart(sweep_figure(result), key=P + "sweep_chart", config=CONFIG, theme=None)
+    st.markdown(views.heading(result.yours.name, result.yours.verdict))
+    views.chart(sweep_figure(result), P + "sweep_chart")
     st.caption(TEXT["sweep"].format(count=len(result.rates), steps=setup.max_steps))
 elif section == "schedules":
     runs = compute(lab_runs.schedule_runs, key)
-    st.markdown(lab_runs.verdict_table(runs, "Schedule"))
+    st.markdown(views.verdict_table(runs, "Schedule"))
     chart = figures.schedules_figure(runs, info.f_star)
-    st.plotly_chart(chart, key=P + "schedules_chart", config=CONFIG, theme=None)
+    views.chart(chart, P + "schedules_chart")
     st.caption(TEXT["schedules"])
 elif f.dimension != 2:
     st.info(TEXT["basins_1d"])
@@ -155,5 +166,8 @@ else:
     for old in list(store)[:-12]:
         del store[old]
     chart = basin_figures.basin_figure(store[key], (setup.start_x, setup.start_y))
-    st.plotly_chart(chart, key=P + "basin_chart", config=CONFIG, theme=None)
+    views.chart(chart, P + "basin_chart")
     st.caption(TEXT["basins"].format(steps=setup.basin_steps))
+if section in ("side", "sweep"):  # the sweep shows your α: it can be asked about too
+    kinds = ("threshold", "outcome", "steps") if section == "sweep" else ("threshold",)
+    challenges.maker(vars(setup), kinds, P + "challenge")

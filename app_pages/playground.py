@@ -1,28 +1,23 @@
 """Playground: type a cost function, choose a variant and a learning rate, watch it descend."""
 
-from dataclasses import asdict
-
 import streamlit as st
 
-from app_pages import common, controls, views
-from gdviz import playground as pg
+from app_pages import challenges, state, views, widgets
+from app_pages.state import PLAYGROUND as FORM
+from gdviz.lessons.common import matching_preset, preset_fields, view_window
+from gdviz.lessons.learning_rate import setup as lab_settings
+from gdviz.lessons.learning_rate.setup import LabSetup
+from gdviz.lessons.playground import runs as pg
+from gdviz.lessons.playground.setup import COMPARE_MODES
 from gdviz.optimizers import OPTIMIZERS
 from gdviz.presets import PRESETS
-from gdviz.settings import COMPARE_MODES, FIELD_NAMES, MAX_STEPS, Setup, decode, encode, with_preset
 
-setup_from_url, url_problems = decode(st.query_params.to_dict())
-common.seed_state(asdict(setup_from_url), url_problems, "_playground_url_problems")
-common.snap_tolerances()
-common.apply_click("contour", "_last_click")
+problems = state.open_form(FORM)
+widgets.apply_click("contour", "_last_click")
 
 
 def choose_preset():
-    name = st.session_state["preset"]
-    if name:
-        for key, value in asdict(with_preset(Setup(), name)).items():
-            if key in ("function", "optimizer", "learning_rate", "start_x", "start_y", "max_steps"):
-                st.session_state[key] = value
-        st.session_state.pop("learning_rate_slider", None)
+    state.set_fields(FORM, preset_fields(st.session_state["preset"]))
 
 
 st.title("Gradient descent playground")
@@ -30,7 +25,7 @@ st.caption(
     "Pick a cost function J(θ), a start θ₀ and an update rule; θ rolls downhill one "
     "step at a time: θₖ₊₁ = θₖ − α ∇J(θₖ)."
 )
-for problem in st.session_state["_playground_url_problems"]:
+for problem in problems:
     st.warning(problem)
 
 with st.sidebar:
@@ -43,29 +38,23 @@ with st.sidebar:
         format_func=lambda n: n or "— my own function —",
         help="A classic test function with a good view, start and learning rate.",
     )
-    st.text_input(
-        "f(x, y) =",
-        key="function",
-        help=common.FUNCTION_HELP,
-        max_chars=300,
-        placeholder="e.g. x^2 + 3y^2",
-    )
-    common.example_pills("function", "preset")
-    f = common.parsed_or_error(st.session_state["function"])
-    preset = pg.matching_preset(st.session_state["preset"], st.session_state["function"])
+    widgets.function_box("function", placeholder="e.g. x^2 + 3y^2")
+    widgets.example_pills("function", "preset")
+    f = widgets.parsed_or_error(st.session_state["function"])
+    preset = matching_preset(st.session_state["preset"], st.session_state["function"])
     if preset:
         st.caption(preset.lesson)
     st.subheader("2 · Start θ₀", help="Initialisation: the first guess. Click the plot to move it.")
     left, right = st.columns(2)
-    left.number_input("x₀", -1e6, 1e6, key="start_x", format="%.4g")
+    left.number_input("x₀", *state.bounds(FORM, "start_x"), key="start_x", format="%.4g")
     if f is None or f.dimension == 2:
-        right.number_input("y₀", -1e6, 1e6, key="start_y", format="%.4g")
+        right.number_input("y₀", *state.bounds(FORM, "start_y"), key="start_y", format="%.4g")
     st.subheader("3 · Update rule")
-    name = controls.optimizer_inputs()
+    name = widgets.optimizer_inputs()
     with st.expander("Learning-rate schedule"):
-        controls.schedule_inputs()
+        widgets.schedule_inputs(FORM)
     st.subheader("4 · Stopping (convergence)")
-    common.stopping_inputs(MAX_STEPS)
+    widgets.stopping_inputs(FORM)
     st.subheader("5 · Compare runs")
     mode = st.radio(
         "Show", COMPARE_MODES, key="compare", horizontal=False, format_func=pg.COMPARE_LABELS.get
@@ -79,10 +68,10 @@ with st.sidebar:
             format_func=lambda n: OPTIMIZERS[n].display_name,
         )
     if mode == "learning_rates":
-        controls.rates_input("compare_rates")
+        widgets.rates_input("compare_rates")
 
-setup = common.current(Setup, FIELD_NAMES)
-st.query_params.from_dict(encode(setup))
+setup = state.current(FORM)
+state.publish(FORM, setup)
 if f is None:
     st.info("Nothing to draw until the function in the sidebar can be read. Try one of the "
             "examples under the box, or a preset.", icon=":material/arrow_back:")  # fmt: skip
@@ -100,15 +89,24 @@ if hint:
 
 runs = views.cached_runs(setup, setup.function)
 if len(runs) == 1:
-    views.status_banner(runs[0].trajectory)
+    views.status_banner(runs[0].trajectory, problem=f)
 else:
-    views.status_list(runs)
+    views.status_list(runs, f)
 
-window = pg.view_window(f, setup, preset)
+window = view_window(f, setup, preset)
 minima = preset.minima if preset else ()
 animation = views.descent_charts(f, runs, window, minima, setup.schedule != "constant")
+lab_setup = LabSetup(section="instant", preset=setup.preset, function=setup.function,
+                     optimizer=setup.optimizer, learning_rate=setup.learning_rate,
+                     start_x=setup.start_x, start_y=setup.start_y,
+                     max_steps=min(setup.max_steps, 5000), **setup.hyperparameters)  # fmt: skip
+st.page_link("app_pages/learning_rate.py", label="Drag α live: this setup in Instant α",
+             icon=":material/tune:", query_params=lab_settings.encode(lab_setup))  # fmt: skip
 views.step_inspector(runs, f, setup.optimizer if setup.compare != "optimizers" else "")
 code = st.expander("Generated NumPy code (what the engine runs)", key="code", on_change="rerun")
 if code.open:  # lazy, like the step table: the code highlighter loads only when asked for
     code.code(f.numpy_source, language="python")
 views.downloads(runs, f, animation)
+racers = setup.compare_optimizers if setup.compare == "optimizers" else ()
+kinds = ("race",) * (2 <= len(racers) <= 4) + ("outcome", "steps", "threshold", "basin")
+challenges.maker(vars(setup) | ({"racers": racers} if racers else {}), kinds, "challenge")

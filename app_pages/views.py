@@ -1,24 +1,50 @@
-"""Output helpers shared by the pages: cached runs and backgrounds, banners, inspector, downloads.
-
-Not a page itself; pages import it as ``pages.views``.
-"""
+"""What the pages show: the one ``chart()``, cached runs and backgrounds, banners and badges,
+the step inspector, downloads. Streamlit markup (badges, markdown tables) lives here, not in
+the core."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import CHART_CONFIG, objective
-from gdviz import playground as pg
 from gdviz.field import sample
 from gdviz.figures.charts import metrics_figure, surface_figure
-from gdviz.figures.contour import backdrop, descent_figure
+from gdviz.figures.contour import backdrop, descent_figure, paint
 from gdviz.figures.curve import curve_figure
+from gdviz.lessons.common import objective
+from gdviz.lessons.playground import runs as pg
+from gdviz.verdicts import verdict
+
+CHART_CONFIG = {
+    "displaylogo": False,
+    "scrollZoom": False,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+}
+BADGES = {  # Streamlit badge colours for the lab's regions and the 1-D regimes
+    "slow": "orange", "good": "green", "oscillating": "violet", "diverging": "red",
+    "stuck": "gray", "creeping": "orange", "optimal": "green", "cycling": "blue",
+}  # fmt: skip
+
+
+def badge(kind: str, text: str) -> str:
+    """Markdown for a coloured badge (Streamlit's ``:color-badge[…]``)."""
+    return f":{BADGES.get(kind, 'gray')}-badge[{text}]"
+
+
+def heading(name: str, verdict) -> str:
+    """The run's name in bold and what it did as a badge."""
+    return f"**{name}** {badge(verdict.region, verdict.label)}"
+
+
+def verdict_table(runs, title: str) -> str:
+    """A markdown table: each run's name and what it did, as a coloured badge."""
+    rows = [f"| **{run.name}** | {badge(run.verdict.region, run.verdict.label)} |" for run in runs]
+    return "\n".join([f"| {title} | what happened |", "|---|---|", *rows])
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def cached_runs(setup, text: str):
-    """Runs for a setup (the objective is looked up again by its text: same cache key)."""
-    return pg.run_setup(setup, objective(text))
+    """Runs for a setup, coloured (the objective is looked up again by its text)."""
+    return paint(pg.run_setup(setup, objective(text)))
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -27,30 +53,36 @@ def cached_backdrop(text: str, window, minima):
     return backdrop(sample(objective(text).value, window, 120), minima)
 
 
-def status_banner(trajectory, label: str = "") -> None:
-    """The engine's message, coloured by outcome."""
+KIND_STYLE = {  # how a verdict kind looks: Streamlit alert, badge colour
+    "converged": ("success", "green"), "too_slow": ("warning", "orange"),
+    "stalled": ("warning", "orange"), "cycling": ("warning", "violet"),
+    "saddle": ("warning", "blue"), "diverging": ("error", "red"),
+    "unbounded": ("error", "red"), "undefined": ("error", "gray"),
+}  # fmt: skip
+ICONS = {"success": ":material/check_circle:", "warning": ":material/hourglass_bottom:",
+         "error": ":material/error:"}  # fmt: skip
+
+
+def status_banner(trajectory, label: str = "", problem=None) -> None:
+    """The run's message, coloured by its verdict (by the engine's stop rule without a problem)."""
     text = f"**{label}** {trajectory.message}" if label else trajectory.message
-    status = str(trajectory.status)
-    if status.startswith("converged"):
-        st.success(text, icon=":material/check_circle:")
-    elif status == "diverged":
-        st.error(text, icon=":material/error:")
+    if problem is not None:
+        alert = KIND_STYLE[verdict(problem, trajectory).kind][0]
     else:
-        st.warning(text, icon=":material/hourglass_bottom:")
+        status = str(trajectory.status)
+        alert = "success" if status.startswith("converged") else (
+            "error" if status == "diverged" else "warning")  # fmt: skip
+    getattr(st, alert)(text, icon=ICONS[alert])
 
 
-BADGES = {"converged_gradient": "green", "converged_value": "green", "max_steps": "orange",
-          "diverged": "red"}  # fmt: skip
-
-
-def status_list(runs) -> None:
-    """One compact line per run (compare mode): a coloured badge, the label and the message."""
+def status_list(runs, problem) -> None:
+    """One compact line per run (compare mode): its verdict as a badge, its name, its message."""
     with st.container(border=True):
         for run in runs:
-            colour = BADGES[str(run.trajectory.status)]
-            word = str(run.trajectory.status).split("_")[0].replace("max", "not converged")
+            found = verdict(problem, run.trajectory)
             name = run.label.split(" — ")[0]
-            st.markdown(f":{colour}-badge[{word}] **{name}** · {run.trajectory.message}")
+            badge_text = f":{KIND_STYLE[found.kind][1]}-badge[{found.label}]"
+            st.markdown(f"{badge_text} **{name}** · {run.trajectory.message}")
 
 
 @st.fragment

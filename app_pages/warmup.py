@@ -4,7 +4,7 @@
 itself runs again on every rerun), so this is the server's start-up work:
 
 * Every preset and every example formula is parsed into the parse cache all pages share
-  (``common.objective``), so a student's first click on a preset never waits for SymPy.
+  (``gdviz.lessons.common.objective``): a student's first click on a preset never waits.
 * ``gc.freeze()`` moves everything imported and parsed so far (~150,000 objects of SymPy,
   Plotly, NumPy and Streamlit) out of the cyclic garbage collector's sight: a full collection
   walked all of them, 80–140 ms each time, more than a rerun's own work.
@@ -31,16 +31,17 @@ import gc
 import threading
 import time
 
-from app_pages import common
+from app_pages.widgets import EXAMPLES
 from gdviz import ParseError
+from gdviz.lessons.common import objective
 from gdviz.presets import PRESETS
 
-FORMULAS = tuple(dict.fromkeys((*(preset.text for preset in PRESETS.values()), *common.EXAMPLES)))
+FORMULAS = tuple(dict.fromkeys((*(preset.text for preset in PRESETS.values()), *EXAMPLES)))
 THRESHOLDS = (50_000, 5, 2)  # allocations per young collection; young per middle; middle per old
 
 for text in FORMULAS:
     with contextlib.suppress(ParseError):  # a preset that fails has its own test; never block
-        common.objective(text)
+        objective(text)
 COLLECT_EVERY = 60  # seconds; a full collection of what is not frozen takes 10–100 ms
 
 

@@ -27,11 +27,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from gdviz import linear_scan, optimizers  # noqa: E402
-from gdviz.data_runs import run_variants  # noqa: E402
-from gdviz.data_settings import defaults  # noqa: E402
 from gdviz.datasets import generate  # noqa: E402
 from gdviz.engine import descend  # noqa: E402
 from gdviz.figures.data import page_figures  # noqa: E402
+from gdviz.lessons.data.runs import run_variants  # noqa: E402
+from gdviz.lessons.data.setup import defaults  # noqa: E402
 
 N, EPOCHS, MINI = 100_000, 20, 32
 REPEATS = 1 if "--quick" in sys.argv else 3

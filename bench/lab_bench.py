@@ -23,9 +23,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from run import best_of  # noqa: E402  (bench/run.py: the fastest of n timings)
 
-from gdviz import basins, lab, lab_sweep  # noqa: E402
 from gdviz.engine import descend  # noqa: E402
-from gdviz.lab_settings import LabSetup  # noqa: E402
+from gdviz.lessons.common import make_optimizer  # noqa: E402
+from gdviz.lessons.learning_rate import basins  # noqa: E402
+from gdviz.lessons.learning_rate import sweep as lab_sweep  # noqa: E402
+from gdviz.lessons.learning_rate import theory as lab  # noqa: E402
+from gdviz.lessons.learning_rate.setup import LabSetup  # noqa: E402
 
 TARGET = 2.0
 BOWL = LabSetup(max_steps=500)
@@ -47,7 +50,7 @@ def main() -> int:
     starts = np.tile([BOWL.start_x, BOWL.start_y], (200, 1))
     results = {
         "sweep: engine, 200 rates × 500 steps": best_of(
-            3, lambda: descend(problem, starts, lab.make_optimizer(BOWL, rates), max_steps=500)
+            3, lambda: descend(problem, starts, make_optimizer(BOWL, rates), max_steps=500)
         ),
         "sweep: lab_sweep.sweep (+ your α, classify)": best_of(
             3, lambda: lab_sweep.sweep(BOWL, info)

@@ -42,8 +42,17 @@ class Velocity(NamedTuple):
 
 
 class Accumulator(NamedTuple):
+    """AdaGrad's memory: every squared gradient so far, added up."""
+
     count: int
     sum_of_squares: np.ndarray
+
+
+class MovingSquares(NamedTuple):
+    """RMSProp's memory: a moving mean of squared gradients (it forgets, unlike AdaGrad's sum)."""
+
+    count: int
+    mean_of_squares: np.ndarray
 
 
 class Moments(NamedTuple):
@@ -136,11 +145,11 @@ def rmsprop(
     schedule = as_schedule(learning_rate)
 
     def update(grads, state):
-        average = alpha * state.sum_of_squares + (1 - alpha) * grads * grads
+        average = alpha * state.mean_of_squares + (1 - alpha) * grads * grads
         step = grads / (_sqrt(average) + eps)
-        return -_rate(schedule, state.count) * step, Accumulator(state.count + 1, average)
+        return -_rate(schedule, state.count) * step, MovingSquares(state.count + 1, average)
 
-    init = lambda params: Accumulator(0, _zeros(params))  # noqa: E731
+    init = lambda params: MovingSquares(0, _zeros(params))  # noqa: E731
     return Optimizer("rmsprop", {"alpha": alpha, "eps": eps}, init, update, schedule)
 
 

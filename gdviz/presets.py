@@ -1,8 +1,8 @@
 """The preset gallery: classic test functions, each with a good view, start and learning rate.
 
-Each preset's ``minima`` are its known minimizers (global first); the tests check that the
-parsed gradient vanishes there. Learning rates are for plain gradient descent unless the preset
-names another optimizer.
+Each preset's ``minima`` are its known minimizers (global first); the tests check that f rises
+around each and that the parsed gradient vanishes there (Ackley's is a kink: ∇f is undefined).
+Learning rates are for plain gradient descent unless the preset names another optimizer.
 """
 
 from __future__ import annotations

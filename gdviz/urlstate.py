@@ -8,7 +8,7 @@ raises: it keeps what is valid, and returns one message per ignored parameter.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Any, NamedTuple
 
 
@@ -41,6 +41,19 @@ class Choice(NamedTuple):
             allowed = ", ".join(option for option in self.options if option)
             raise ValueError(f"'{raw[:40]}' is not one of {allowed}.")
         return raw
+
+
+class Among(NamedTuple):
+    """One of a fixed set of numbers (a select slider's stops), e.g. a tolerance 1e-06."""
+
+    options: tuple[float, ...]
+
+    def parse(self, raw: str) -> float:
+        value = Number(min(self.options), max(self.options)).parse(raw)
+        if value not in self.options:
+            allowed = ", ".join(f"{option:g}" for option in self.options)
+            raise ValueError(f"{raw[:40]} is not one of {allowed}.")
+        return value
 
 
 class Text(NamedTuple):
@@ -88,18 +101,51 @@ def text(value) -> str:
     return str(value)
 
 
-def encode(setup, table: dict[str, tuple[str, Any]]) -> dict[str, str]:
-    """Query parameters for the fields of ``setup`` that differ from the defaults."""
-    default = asdict(type(setup)())
-    return {
-        table[name][0]: text(value)
-        for name, value in asdict(setup).items()
-        if name in table and value != default[name]
-    }
+def encode(setup, table: dict[str, tuple[str, Any]], default=None) -> dict[str, str]:
+    """Query parameters for the fields of ``setup`` that differ from ``default`` (the class's
+    defaults unless given). A value its own kind would reject on reload (an empty list, a
+    range of one point) is left out, so a page never writes a link it would refuse.
+
+    >>> encode(Demo(rates=(0.1, 0.2)), DEMO)
+    {'lrs': '0.1,0.2'}
+    >>> encode(Demo(rates=()), DEMO)
+    {}
+    """
+    default = asdict(default if default is not None else type(setup)())
+    params = {}
+    for name, value in asdict(setup).items():
+        if name in table and value != default[name]:
+            query, kind = table[name]
+            written = text(value)
+            if _accepts(kind, written):
+                params[query] = written
+    return params
+
+
+def _accepts(kind, raw: str) -> bool:
+    try:
+        kind.parse(raw)
+    except ValueError:
+        return False
+    return True
+
+
+def bounds(table: dict[str, tuple[str, Any]], name: str) -> tuple[float, float]:
+    """The lowest and highest value field ``name``'s link accepts (its widget uses the same).
+
+    >>> bounds(DEMO, "steps")
+    (1, 10000.0)
+    """
+    kind = table[name][1]
+    return kind.lower, kind.upper
 
 
 def decode(cls, table: dict[str, tuple[str, Any]], params: dict[str, str]) -> tuple[Any, list]:
-    """``(cls instance, messages)`` from query parameters; unknown names are ignored."""
+    """``(cls instance, messages)`` from query parameters; unknown names are ignored.
+
+    >>> decode(Demo, DEMO, {"steps": "250", "lrs": "0.5,x"})
+    (Demo(rates=(0.1,), steps=250), ["Link parameter 'lrs' was ignored: 'x' is not a number."])
+    """
     by_query = {query: (name, kind) for name, (query, kind) in table.items()}
     values, problems = {}, []
     for query, raw in params.items():
@@ -111,3 +157,14 @@ def decode(cls, table: dict[str, tuple[str, Any]], params: dict[str, str]) -> tu
         except ValueError as error:
             problems.append(f"Link parameter '{query}' was ignored: {error}")
     return replace(cls(), **values), problems
+
+
+@dataclass(frozen=True)
+class Demo:
+    """A two-field setup for this module's examples."""
+
+    rates: tuple[float, ...] = (0.1,)
+    steps: int = 100
+
+
+DEMO = {"rates": ("lrs", Many(Number(1e-6, 100.0), 1, 6)), "steps": ("steps", Number(1, 1e4, True))}

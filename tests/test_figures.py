@@ -48,6 +48,31 @@ def test_frame_steps_end_at_the_last_step_with_an_odd_stride():
     assert list(frame_steps(5, 120)) == [0, 1, 2, 3, 4, 5]
 
 
+def test_a_diverged_run_draws_nothing_outside_the_3d_box():
+    from gdviz import descend, optimizers, parse_objective
+    from gdviz.field import Window, sample
+    from gdviz.figures.charts import surface_figure
+    from gdviz.figures.contour import RunView
+
+    f = parse_objective("x^2 + 10y^2")
+    window = Window(-3, 3, -2, 2)
+    run = descend(f, [-2.6, 1.2], optimizers.gd(0.2), max_steps=200)
+    assert run.status == "diverged"
+    spec = surface_figure(sample(f.value, window, 60), [RunView("α = 0.2", run, "#000")]).to_dict()
+    path = spec["data"][1]
+    xs, ys = (decoded(path[axis]) for axis in ("x", "y"))
+    drawn = ~np.isnan(xs)
+    assert 0 < drawn.sum() < len(xs)  # the start is drawn, the flight out is not
+    assert np.all(np.abs(xs[drawn]) <= 3) and np.all(np.abs(ys[drawn]) <= 2)
+
+
+def decoded(array) -> np.ndarray:
+    """A typed array as plotly.py encodes it ({dtype, bdata}), or a plain list."""
+    if isinstance(array, dict):
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).astype(float)
+    return np.asarray(array, dtype=float)
+
+
 def test_a_figure_sends_what_plotly_itself_would_send():
     """figure() encodes arrays once and to_dict skips plotly's second pass; the result must be
     plotly's own to_dict of the same figure, also after update_layout and for arrays the fast

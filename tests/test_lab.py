@@ -10,24 +10,26 @@ from dataclasses import fields, replace
 import numpy as np
 import pytest
 
-from gdviz import basins, lab, lab_runs, lab_sweep, optimizers
+from gdviz import optimizers
 from gdviz.engine import descend
 from gdviz.field import Window
 from gdviz.figures import basins as basin_figures
 from gdviz.figures import lab as figures
 from gdviz.figures.cobweb import intuition_figure
 from gdviz.figures.lab_sweep import sweep_figure
-from gdviz.lab_settings import (
+from gdviz.lessons.common import OPTIMIZER_QUERY
+from gdviz.lessons.learning_rate import basins
+from gdviz.lessons.learning_rate import runs as lab_runs
+from gdviz.lessons.learning_rate import sweep as lab_sweep
+from gdviz.lessons.learning_rate import theory as lab
+from gdviz.lessons.learning_rate.setup import (
     CONTROLS,
     QUERY,
     LabSetup,
     decode,
     encode,
-    from_state,
-    state_values,
 )
 from gdviz.schedules import SCHEDULES, make_schedule
-from gdviz.settings import OPTIMIZER_QUERY
 
 
 class Quadratic:
@@ -235,7 +237,7 @@ def test_the_spread_shows_every_region():
     assert single < info.limit and len(spread) == 5
     runs = lab_runs.side_by_side(replace(BOWL, rates=spread), info)
     assert {run.verdict.region for run in runs} == set(lab.REGIONS)
-    assert runs[0].name == f"α = {spread[0]:g}" and "**" in runs[0].heading
+    assert runs[0].name == f"α = {spread[0]:g}" and runs[0].label.startswith(runs[0].name)
 
 
 # --- 1-D intuition ------------------------------------------------------------------------------
@@ -247,8 +249,9 @@ def test_the_spread_shows_every_region():
      (2.4, "diverging")],
 )  # fmt: skip
 def test_the_parabola_regimes(product, regime):
-    run, found, sentence = lab_runs.parabola(2.0, product / 2.0, 2.5)
-    assert found == regime and regime in sentence
+    run, found, computed, sentence = lab_runs.parabola(2.0, product / 2.0, 2.5)
+    assert found == regime and computed == pytest.approx(product)
+    assert sentence == lab_runs.REGIME_TEXT[regime].format(factor=1 - computed)
     xs = run.points[:, 0]
     if regime == "creeping":
         assert np.all(xs > 0) and np.all(np.diff(xs) < 0)
@@ -263,7 +266,7 @@ def test_the_parabola_regimes(product, regime):
 
 
 def test_the_cobweb_figure_animates_both_panels():
-    run, _, _ = lab_runs.parabola(2.0, 0.8, 2.5)
+    run, *_ = lab_runs.parabola(2.0, 0.8, 2.5)
     spec = intuition_figure(run, 2.0, 0.8).to_dict()
     assert len(spec["frames"]) == run.steps + 1
     last = spec["frames"][-1]["data"]
@@ -452,10 +455,3 @@ def test_a_preset_in_the_url_brings_its_function_and_start():
     setup, problems = decode({"preset": "Himmelblau"})
     assert not problems
     assert setup.function.startswith("(x^2 + y - 11)") and (setup.start_x, setup.start_y) == (0, 0)
-
-
-def test_session_state_round_trip():
-    setup = replace(BOWL, rates=(0.1, 0.2), sweep_range=(0.001, 1.0))
-    state = state_values(setup)
-    assert state["lr_rates"] == [0.1, 0.2]
-    assert from_state(state) == setup

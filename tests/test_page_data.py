@@ -9,9 +9,9 @@ import pytest
 from apptest_helpers import chart_specs, run_script
 from streamlit.testing.v1 import AppTest
 
-from gdviz import data_runs
-from gdviz import data_settings as ds
 from gdviz.datasets import MAX_BYTES, generate, seed_dataset
+from gdviz.lessons.data import runs as data_runs
+from gdviz.lessons.data import setup as ds
 from gdviz.optimizers import OPTIMIZERS
 
 SEED_THETA = "θ = [-3.54595031, 2.99372633]"
@@ -236,3 +236,22 @@ def test_epochs_are_linked_against_the_source_default():
     assert ds.decode({"src": "upload", "epochs": "x"})[0].epochs == 20
     setup, problems = ds.decode({"bs": "2.5", "n": "1e3"})
     assert (setup.batch_size, setup.n) == (32, 1000) and "not a whole number" in problems[0]
+
+
+def test_cosine_spans_the_whole_step_budget():
+    at = run_page(budget="steps", steps="30000")
+    at.selectbox(key="data_schedule").set_value("cosine").run()
+    assert not at.exception
+    assert at.number_input(key="data_total_steps").value == 30000
+    assert at.query_params["T"] == "30000"
+
+
+def test_batch_gd_family_marks_the_seed_limit():
+    setup = ds.DataSetup()  # the seed's data, GD, α = 0.01
+    problem = data_runs.run_variants(setup, seed_dataset()).problem
+    family = data_runs.batch_family(setup, problem)
+    limit = next(mark.value for mark in family.marks if mark.label == "2/λmax")
+    assert limit == pytest.approx(0.0943, abs=1e-4)  # 2/λmax of (2/m)·XᵀX (the seed note)
+    below = family.rates < limit
+    statuses = np.asarray(family.trajectory.status)
+    assert np.all(statuses[~below] == "diverged") and not np.any(statuses[below] == "diverged")

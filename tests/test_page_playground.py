@@ -109,8 +109,8 @@ def test_compare_learning_rates_shows_divergence_as_a_result():
     assert not at.exception
     lines = [m.value for m in at.markdown if "badge[" in m.value]
     assert len(lines) == 3
-    assert sum(":green-badge[converged]" in line for line in lines) == 2
-    assert any(":red-badge[diverged]" in line and "Diverged at step" in line for line in lines)
+    assert sum(":green-badge[converged in" in line for line in lines) == 2
+    assert any(":red-badge[diverging from step" in line and "Diverging" in line for line in lines)
 
 
 def test_one_dimensional_mode_draws_the_curve_with_a_tangent():
@@ -126,7 +126,7 @@ def test_one_dimensional_mode_draws_the_curve_with_a_tangent():
 def test_too_large_learning_rate_is_a_result_not_an_error():
     at = run_app(lr="0.5")
     assert not at.exception
-    assert "Diverged at step" in at.error[0].value and "α <" in at.error[0].value
+    assert "Diverging from step 1" in at.error[0].value and "try α < 0.1" in at.error[0].value
 
 
 def test_a_link_beyond_a_slider_is_refused_not_a_crash():
@@ -134,3 +134,24 @@ def test_a_link_beyond_a_slider_is_refused_not_a_crash():
     assert not at.exception
     texts = " ".join(w.value for w in at.warning)
     assert "'b1'" in texts and "'steps'" in texts
+
+
+def test_a_run_of_one_step_is_inspected_without_a_slider():
+    at = run_app(preset="Parabola (1-D)", lr="0.5")  # α·f″ = 1: one step lands on the minimum
+    assert not at.exception
+    assert "inspect_step" not in [s.key for s in at.slider]
+    assert any(r"\theta_{1} = \theta_{0}" in latex.value for latex in at.latex)
+
+
+def test_the_rate_slider_crosses_the_limit_in_one_stop_and_agrees_with_the_box():
+    at = run_app()  # the elongated bowl: 2/λmax = 0.1
+    stops = at.select_slider(key="learning_rate_slider").options
+    below, above = (
+        max(float(s) for s in stops if float(s) < 0.1),
+        min(float(s) for s in stops if float(s) > 0.1),
+    )
+    assert below >= 0.09 and above <= 0.11
+    at.number_input(key="learning_rate").set_value(0.101).run()
+    assert at.select_slider(key="learning_rate_slider").value == 0.101
+    at.select_slider(key="learning_rate_slider").set_value(0.11).run()
+    assert at.number_input(key="learning_rate").value == 0.11

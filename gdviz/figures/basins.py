@@ -10,10 +10,10 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from gdviz.basins import BasinMap
 from gdviz.field import Window, png_data_uri
 from gdviz.figures.animation import f32, figure
 from gdviz.figures.lab import layout, legend_entry
+from gdviz.lessons.learning_rate.basins import BasinMap
 
 BASIN_COLOURS = ("#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860", "#DA8BC3",
                  "#CCB974")  # fmt: skip

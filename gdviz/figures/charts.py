@@ -8,19 +8,15 @@ import numpy as np
 import plotly.graph_objects as go
 
 from gdviz.field import Field, ranks
-from gdviz.figures.animation import f32, figure
+from gdviz.figures.animation import f32, figure, frame_steps
 from gdviz.figures.contour import RunView, sample_like
 
 MAX_LINE_POINTS = 1500
 
 
 def thin(n: int, most: int = MAX_LINE_POINTS) -> np.ndarray:
-    """Indices 0..n-1 with at most ``most`` of them (odd stride keeps zig-zags), last kept."""
-    if n <= most:
-        return np.arange(n)
-    stride = int(np.ceil(n / most))
-    stride += 1 - stride % 2
-    return np.unique(np.append(np.arange(0, n, stride), n - 1))
+    """Indices 0..n-1, at most ``most`` of them, with the frames' odd stride (zig-zags kept)."""
+    return frame_steps(n - 1, most)
 
 
 def metrics_figure(
@@ -75,6 +71,24 @@ def metrics_figure(
     return figure(traces, layout)
 
 
+def clipped_path(points: np.ndarray, values: np.ndarray, window, top: float) -> tuple:
+    """x, y, f of a path with every point outside the drawn box (off the window, or above the
+    surface's top) a gap: a 3-D scene does not clip, so a diverged run would draw huge planes.
+
+    >>> from gdviz.field import Window
+    >>> x, y, f = clipped_path(np.array([[0.0, 0], [5, 0], [1, 1]]), np.array([0.0, 25, 99]),
+    ...                        Window(-2, 2, -2, 2), top=50.0)
+    >>> x.tolist(), f.tolist()
+    ([0.0, nan, nan], [0.0, nan, nan])
+    """
+    x, y = points[:, 0].astype(float), points[:, 1].astype(float)
+    inside = (
+        (window.x_min <= x) & (x <= window.x_max) & (window.y_min <= y) & (y <= window.y_max)
+    ) & (values <= top)
+    gap = np.where(inside, 1.0, np.nan)
+    return x * gap, y * gap, values * gap
+
+
 def surface_figure(field: Field, runs: Sequence[RunView], height: int = 560) -> go.Figure:
     """f as a 3-D surface (coloured by rank, like the contour) with each run's path on it."""
     coarse = sample_like(field, 60)
@@ -82,7 +96,8 @@ def surface_figure(field: Field, runs: Sequence[RunView], height: int = 560) -> 
     finite = z[np.isfinite(z)]
     top = np.quantile(finite, 0.98) if finite.size else 1.0
     z = np.where(np.isfinite(z), np.minimum(z, top), np.nan)
-    lift = 0.01 * (top - (finite.min() if finite.size else 0.0))
+    bottom = float(finite.min()) if finite.size else 0.0
+    lift = 0.01 * (top - bottom)
     traces = [
         {
             "type": "surface",
@@ -110,12 +125,13 @@ def surface_figure(field: Field, runs: Sequence[RunView], height: int = 560) -> 
     for run in runs:
         t = run.trajectory
         keep = thin(len(t.values), 600)
+        x, y, z_path = clipped_path(t.points[keep], t.values[keep], field.window, top)
         traces.append(
             {
                 "type": "scatter3d",
-                "x": f32(t.points[keep, 0]),
-                "y": f32(t.points[keep, 1]),
-                "z": f32(np.minimum(t.values[keep], top) + lift),
+                "x": f32(x),
+                "y": f32(y),
+                "z": f32(z_path + lift),
                 "mode": "lines+markers",
                 "name": run.label,
                 "line": {"color": run.colour, "width": 5},
@@ -130,7 +146,7 @@ def surface_figure(field: Field, runs: Sequence[RunView], height: int = 560) -> 
         "scene": {
             "xaxis": {"title": {"text": "x"}, "range": [w.x_min, w.x_max]},
             "yaxis": {"title": {"text": "y"}, "range": [w.y_min, w.y_max]},
-            "zaxis": {"title": {"text": "f"}},
+            "zaxis": {"title": {"text": "f"}, "range": [bottom, float(top + 2 * lift)]},
             "aspectmode": "manual",
             "aspectratio": {"x": 1, "y": 1, "z": 0.6},
             "camera": {"eye": {"x": 1.5, "y": -1.5, "z": 1.1}},

@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 from gdviz.engine import Trajectory
 from gdviz.field import Field, background_image, contour_levels, level_lines
 from gdviz.figures.animation import (
+    PALETTE,
     f32,
     figure,
     frame_count,
@@ -36,6 +37,13 @@ class RunView:
     label: str
     trajectory: Trajectory
     colour: str
+
+
+def paint(runs) -> list[RunView]:
+    """Runs (anything with ``label`` and ``trajectory``) in the palette's colours, in order."""
+    return [
+        RunView(run.label, run.trajectory, PALETTE[i % len(PALETTE)]) for i, run in enumerate(runs)
+    ]
 
 
 def base_layout(field: Field, height: int, axis_titles: tuple[str, str] = ("x", "y")) -> dict:

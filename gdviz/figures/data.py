@@ -3,7 +3,7 @@
 The left panel is :func:`gdviz.figures.contour.descent_figure` on the full-data loss $J(\\theta)$
 (the exact least-squares $\\theta^*$ marked), the right one the data with each variant's line
 $\\hat y = \\theta_0 + \\theta_1 x$; one Play button moves both. Runs arrive thinned (see
-:class:`gdviz.data_runs.VariantRun`) and at most ``MAX_SCATTER`` data points are drawn, so
+:class:`gdviz.lessons.data.runs.VariantRun`) and at most ``MAX_SCATTER`` data points are drawn, so
 a rerun sends a few hundred KB whatever the data size.
 """
 
@@ -14,13 +14,14 @@ from functools import partial
 import numpy as np
 import plotly.graph_objects as go
 
-from gdviz.data_runs import Comparison
 from gdviz.datasets import Dataset
 from gdviz.field import Window, sample
 from gdviz.figures.animation import f32, figure
 from gdviz.figures.charts import thin
 from gdviz.figures.contour import Backdrop, RunView, backdrop, descent_parts
+from gdviz.lessons.data.runs import Comparison
 
+VARIANT_COLOURS = {"batch": "#FF9F1C", "sgd": "#D7263D", "minibatch": "#7B2CBF"}
 MAX_SCATTER = 2_000
 SPLIT = (0.47, 0.56)  # the contour ends and the scatter starts at these fractions of the width
 
@@ -49,7 +50,10 @@ def comparison_figure(
     comparison: Comparison, dataset: Dataset, standardise: bool, background: Backdrop
 ) -> go.Figure:
     """Contour with each variant's path (left) and the data with its fitted line (right)."""
-    runs = [RunView(run.label, run.animation, run.variant.colour) for run in comparison.runs]
+    runs = [
+        RunView(run.label, run.animation, VARIANT_COLOURS[run.variant.name])
+        for run in comparison.runs
+    ]
     problem = comparison.problem
     label = partial(clock_label, comparison)
     data, layout, frame_list = descent_parts(background, runs, problem.gradient, label)
@@ -88,7 +92,7 @@ def comparison_figure(
                 name=run.label,
                 showlegend=False,
                 hoverinfo="skip",
-                line={"color": run.variant.colour, "width": 2.5},
+                line={"color": VARIANT_COLOURS[run.variant.name], "width": 2.5},
             )
         )
     if points_on_top:
@@ -165,7 +169,7 @@ def loss_figure(comparison: Comparison, height: int = 360) -> go.Figure:
         steps = run.history_steps[keep]
         excess = run.history.values[keep] - floor
         excess = np.where(excess > 0, excess, np.nan)
-        style = {"color": run.variant.colour, "width": 2}
+        style = {"color": VARIANT_COLOURS[run.variant.name], "width": 2}
         later = steps > 0  # log axis: from step 1
         traces += [
             {

@@ -1,7 +1,7 @@
 """Figures of the Learning-rate lab: the style they share, side by side, and the schedules.
 
 Pure builders ``(results) -> plotly Figure``; plain dicts throughout (see
-:func:`gdviz.figures.animation.figure`). Region colours come from :mod:`gdviz.lab`. The other
+:func:`gdviz.figures.animation.figure`). Region colours: :mod:`gdviz.figures.lab_sweep`. The other
 sections have their own modules: :mod:`gdviz.figures.lab_sweep`, :mod:`gdviz.figures.cobweb`
 and :mod:`gdviz.figures.basins`.
 """
@@ -19,8 +19,8 @@ from gdviz.figures.animation import f32, figure
 from gdviz.figures.charts import thin
 from gdviz.figures.contour import Backdrop, RunView, descent_figure
 from gdviz.figures.curve import curve_figure
-from gdviz.lab import lowest
-from gdviz.lab_runs import LabRun
+from gdviz.lessons.learning_rate.runs import LabRun
+from gdviz.lessons.learning_rate.theory import lowest
 
 LEGEND = {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom", "font": {"size": 12}}
 RATE_COLOURS = ("#2E86AB", "#3D9970", "#B58B00", "#F46036", "#D7263D", "#6A0F49")  # cool → hot

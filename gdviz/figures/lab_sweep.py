@@ -8,11 +8,18 @@ import plotly.graph_objects as go
 
 from gdviz.figures.animation import f32, figure
 from gdviz.figures.lab import layout, legend_entry, log_axis
-from gdviz.lab import REGION_COLOURS, REGION_NAMES, REGIONS, Theory
-from gdviz.lab_sweep import Sweep
+from gdviz.lessons.learning_rate.sweep import Sweep
+from gdviz.lessons.learning_rate.theory import REGION_NAMES, REGIONS, Theory
 
 LIMIT_COLOUR, BEST_COLOUR = "#B3132B", "#1E7B4F"  # the stability limit, the best constant step
 MONOTONE_COLOUR, YOURS_COLOUR = "#6B7385", "#1B1B1E"  # 1/λmax, your α
+
+REGION_COLOURS = {
+    "slow": "#F2A541",
+    "good": "#3D9970",
+    "oscillating": "#7B61FF",
+    "diverging": "#D7263D",
+}
 
 
 def sweep_figure(result: Sweep, height: int = 640) -> go.Figure:

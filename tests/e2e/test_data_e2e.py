@@ -6,12 +6,10 @@ from pathlib import Path
 
 from e2e_helpers import (
     CHART,
-    ROOT,
     no_exceptions,
     open_page,
     press_play,
     screenshot,
-    serve,
     wait_idle,
 )
 from playwright.sync_api import Page, expect
@@ -100,6 +98,12 @@ def test_upload_a_good_and_a_bad_csv(page: Page, app_url: str, tmp_path: Path):
     axis_titles = " ".join(page.locator(f"{CHART} .g-x2title").all_text_contents())
     assert "hours" in axis_titles
     screenshot(page, "data-upload")
+    page.get_by_text("The seed's example (3 points)").click()  # another source, then back
+    wait_idle(page)
+    page.get_by_text("My own CSV file").click()
+    wait_idle(page)
+    expect(page.get_by_text("uploaded earlier in this session")).to_be_visible()
+    assert "hours" in " ".join(page.locator(f"{CHART} .g-x2title").all_text_contents())
 
     uploader.set_input_files(str(bad))
     wait_idle(page)
@@ -123,11 +127,3 @@ def test_every_update_rule_fits_the_sidebar(page: Page, app_url: str):
     no_exceptions(page)
     page.locator(f"{SIDEBAR} .katex-display").first.scroll_into_view_if_needed()
     screenshot(page, "data-adam")
-
-
-def test_a_shared_link_opens_inside_the_app_on_a_fresh_server(page: Page):
-    """The pages live in app_pages/, not pages/, so a fresh server's first visitor by link gets
-    the app's navigation, not Streamlit's legacy pages/ folder mode."""
-    with serve(ROOT / "app.py") as url:
-        open_page(page, url + "/data?src=generated")
-        expect(page.locator('[data-testid="stSidebarNav"]')).to_contain_text("Batch vs SGD")

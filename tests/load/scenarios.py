@@ -16,7 +16,7 @@ from gdviz.presets import PRESETS
 # The README's formulas (its first line and its notebook snippet) and the Playground's examples.
 README_FORMULAS = ("x^2 + 3y^2", "sin(x)*cos(y)", "x^4 - 3x^2 + x", "(1-x)^2 + 100(y - x^2)^2",
                    "exp(-(x^2+y^2))", "abs(x) + y^2")  # fmt: skip
-REFUSED = "Can't use this function"  # app_pages.common.parsed_or_error's words
+REFUSED = "Can't use this function"  # app_pages.widgets.parsed_or_error's words
 HOSTILE = ("cosh((acos(sqrt(y))^10 + 1)^10)", "9^9^9", "x.__class__", "(" * 300,
            "^".join(["x"] * 21), "factorial(10^6)")  # fmt: skip
 

@@ -6,6 +6,7 @@ benchmark's (bench/loadtest.py)."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import signal
 import time
@@ -30,9 +31,16 @@ def hall():
         pytest.fail(str(error))
 
 
+def run_loop(coroutine):
+    """``asyncio.run`` on a thread of its own: the browser tests' Playwright keeps an event loop
+    running on the main thread when both suites share one pytest process."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def small_class(url: str, scenario: str | Scenario, sessions: int = SESSIONS, **options) -> Load:
     options = {"reruns": RERUNS, "think": 0.2, "ramp": 2.0, "duration": 300} | options
-    return asyncio.run(class_load(url, scenario, sessions, **options))
+    return run_loop(class_load(url, scenario, sessions, **options))
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -57,7 +65,7 @@ def test_every_preset_and_readme_formula_works_beside_a_class_and_hostile_input_
         background = class_load(hall.url, "playground", SESSIONS, duration=20, think=0.5, ramp=1)
         await asyncio.gather(background, inputs_student(hall.url, inputs))
 
-    asyncio.run(both())
+    run_loop(both())
     assert not inputs.errors, inputs.examples
     assert len(inputs.seconds) == INPUTS
 
@@ -79,7 +87,7 @@ def test_a_killed_worker_s_students_reconnect_to_the_other_without_a_traceback()
             os.kill(before[0], signal.SIGKILL)
             await students
 
-        asyncio.run(class_with_a_kill())
+        run_loop(class_with_a_kill())
         assert "exception" not in load.errors and "check" not in load.errors, load.examples
         assert "could not reconnect" not in load.examples.get("disconnect", "")
         assert 1 <= load.reconnects <= SESSIONS and load.repinned == load.reconnects

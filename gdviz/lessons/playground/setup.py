@@ -10,39 +10,27 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 
 from gdviz import urlstate
+from gdviz.lessons.common import (
+    FUNCTION,
+    OPTIMIZER_QUERY,
+    PRESET_FIELDS,
+    RATE,
+    WithOptimizer,
+    preset_fields,
+)
 from gdviz.optimizers import OPTIMIZERS
 from gdviz.presets import DEFAULT_PRESET, PRESETS
 from gdviz.schedules import SCHEDULES
-from gdviz.urlstate import Choice, Many, Number, Text
+from gdviz.urlstate import Among, Choice, Many, Number
 
 MAX_STEPS = 20_000
-MAX_TEXT = 300
 MAX_COMPARED = 6
 COMPARE_MODES = ("single", "optimizers", "learning_rates")
-RATE = Number(1e-6, 100.0)
-
-
-@dataclass(frozen=True)
-class WithOptimizer:
-    """The optimizer hyperparameter fields every page's setup has (defaults as in PyTorch),
-    and those and the schedule's fields as dicts."""
-
-    momentum: float = 0.9
-    beta1: float = 0.9
-    beta2: float = 0.999
-    alpha: float = 0.99
-    eps: float = 1e-8
-
-    HYPERPARAMETERS = ("momentum", "beta1", "beta2", "alpha", "eps")
-    SCHEDULE_PARAMETERS = ("step_size", "gamma", "decay", "total_steps", "min_learning_rate")
-
-    @property
-    def hyperparameters(self) -> dict[str, float]:
-        return {name: getattr(self, name) for name in self.HYPERPARAMETERS}
-
-    @property
-    def schedule_parameters(self) -> dict[str, float]:
-        return {name: getattr(self, name) for name in self.SCHEDULE_PARAMETERS}
+TOLERANCES = (0.0, 1e-12, 1e-10, 1e-8, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1)
+GAMMA_RANGES = {
+    "step_decay": (0.05, 0.95),
+    "exponential": (0.5, 0.9999),
+}  # γ's slider, per schedule
 
 
 @dataclass(frozen=True)
@@ -69,33 +57,21 @@ class Setup(WithOptimizer):
     compare_rates: tuple[float, ...] = (0.02, 0.05, 0.09, 0.101)
 
 
-# Shared by every page that lets a student pick an optimizer (same names in every URL).
-# Hyperparameter bounds come from the registry, so a link can ask for no more than a slider can.
-_HYPER = {h.name: h for spec in OPTIMIZERS.values() for h in spec.hyperparameters}
-OPTIMIZER_QUERY = {
-    "optimizer": ("opt", Choice(tuple(OPTIMIZERS))),
-    "learning_rate": ("lr", RATE),
-    **{
-        name: (query, Number(_HYPER[name].minimum, _HYPER[name].maximum))
-        for name, query in (("momentum", "mu"), ("beta1", "b1"), ("beta2", "b2"), ("alpha", "rho"))
-    },
-    "eps": ("eps", Number(1e-16, 1.0)),
-}
 QUERY = {
-    "function": ("f", Text(MAX_TEXT)),
+    "function": ("f", FUNCTION),
     "preset": ("preset", Choice(("", *PRESETS))),
     **OPTIMIZER_QUERY,
     "schedule": ("sched", Choice(tuple(SCHEDULES))),
     "step_size": ("every", Number(1, MAX_STEPS, integer=True)),
-    "gamma": ("gamma", Number(1e-3, 1.0)),
+    "gamma": ("gamma", Number(0.05, 0.9999)),
     "decay": ("decay", Number(0.0, 100.0)),
     "total_steps": ("T", Number(1, MAX_STEPS, integer=True)),
     "min_learning_rate": ("lrmin", Number(0.0, 100.0)),
     "start_x": ("x0", Number(-1e6, 1e6)),
     "start_y": ("y0", Number(-1e6, 1e6)),
     "max_steps": ("steps", Number(1, MAX_STEPS, integer=True)),
-    "grad_tol": ("gtol", Number(0.0, 1e3)),
-    "value_tol": ("vtol", Number(0.0, 1e3)),
+    "grad_tol": ("gtol", Among(TOLERANCES)),
+    "value_tol": ("vtol", Among(TOLERANCES)),
     "compare": ("cmp", Choice(COMPARE_MODES)),
     "compare_optimizers": ("opts", Many(Choice(tuple(OPTIMIZERS)), 1, MAX_COMPARED)),
     "compare_rates": ("lrs", Many(RATE, 1, MAX_COMPARED)),
@@ -110,6 +86,11 @@ def encode(setup: Setup) -> dict[str, str]:
 def decode(params: dict[str, str]) -> tuple[Setup, list[str]]:
     """The setup a URL describes, and a message for each value that was ignored as invalid."""
     setup, problems = urlstate.decode(Setup, QUERY, params)
+    low, high = GAMMA_RANGES.get(setup.schedule, (0.0, 1.0))
+    if not low <= setup.gamma <= high:
+        problems.append(f"Link parameter 'gamma' was ignored: {setup.gamma:g} is outside "
+                        f"{low:g} … {high:g} for this schedule.")  # fmt: skip
+        setup = replace(setup, gamma=Setup.gamma)
     linked = {name for name, (query, _) in QUERY.items() if query in params}
     if setup.preset and "function" not in linked and "preset" in linked:
         setup = with_preset(setup, setup.preset, keep=linked)
@@ -127,16 +108,7 @@ def parse_rates(raw: str) -> tuple[float, ...]:
 
 def with_preset(setup: Setup, name: str, keep: set[str] = frozenset()) -> Setup:
     """Fill in a preset's function, start, learning rate, optimizer and step budget."""
-    preset = PRESETS[name]
-    chosen = {
-        "preset": name,
-        "function": preset.text,
-        "optimizer": preset.optimizer,
-        "learning_rate": preset.learning_rate,
-        "start_x": preset.start[0],
-        "start_y": preset.start[1] if len(preset.start) > 1 else 0.0,
-        "max_steps": preset.max_steps,
-    }
+    chosen = {"preset": name, **preset_fields(name, PRESET_FIELDS)}
     return replace(setup, **{key: value for key, value in chosen.items() if key not in keep})
 
 

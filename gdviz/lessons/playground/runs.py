@@ -1,4 +1,4 @@
-"""From a :class:`~gdviz.settings.Setup` to the runs the Playground draws (no UI code here)."""
+"""From a Playground :class:`~gdviz.lessons.playground.setup.Setup` to the runs it draws."""
 
 from __future__ import annotations
 
@@ -7,42 +7,20 @@ import io
 import numpy as np
 
 from gdviz.engine import Trajectory, descend
-from gdviz.field import Window
-from gdviz.figures.animation import PALETTE
-from gdviz.figures.contour import RunView
-from gdviz.optimizers import OPTIMIZERS, Optimizer
-from gdviz.presets import PRESETS, Preset
+from gdviz.lessons.common import Run, make_optimizer, start_point
+from gdviz.lessons.playground.setup import Setup
+from gdviz.messages import rate_against_limit
+from gdviz.optimizers import OPTIMIZERS
+from gdviz.presets import Preset
 from gdviz.schedules import make_schedule
-from gdviz.settings import Setup
 from gdviz.theory import curvature, stability_limit
+from gdviz.verdicts import verdict
 
 COMPARE_LABELS = {
     "single": "One run",
     "optimizers": "Several optimizers",
     "learning_rates": "Several learning rates",
 }
-
-
-def matching_preset(name: str, text: str) -> Preset | None:
-    """The chosen preset while its function is unchanged (editing the text makes it custom)."""
-    preset = PRESETS.get(name)
-    return preset if preset and " ".join(preset.text.split()) == " ".join(text.split()) else None
-
-
-def view_window(objective, setup: Setup, preset: Preset | None) -> Window:
-    """The preset's window, or a square around the origin that contains the start point."""
-    if preset:
-        return preset.window
-    reach = max(3.0, 1.3 * max(abs(setup.start_x), abs(setup.start_y)))
-    if objective.dimension == 1:
-        xs = np.linspace(-reach, reach, 400)[:, None]
-        with np.errstate(all="ignore"):
-            ys = np.asarray(objective.value(xs), dtype=float) * np.ones(len(xs))
-        finite = ys[np.isfinite(ys)]
-        low, high = np.quantile(finite, [0.0, 0.9]) if finite.size else (-1.0, 1.0)
-        pad = 0.1 * (high - low or 1.0)
-        return Window(-reach, reach, float(low - pad), float(high + pad))
-    return Window(-reach, reach, -reach, reach)
 
 
 def learning_rate_hint(objective, setup: Setup, preset: Preset | None) -> str:
@@ -66,7 +44,7 @@ def learning_rate_hint(objective, setup: Setup, preset: Preset | None) -> str:
     kappa = (
         f", condition number κ = {info.condition_number:.3g}" if objective.dimension == 2 else ""
     )
-    verdict = "**too large: expect divergence**" if setup.learning_rate > limit else "stable"
+    verdict = rate_against_limit(setup.learning_rate, limit)  # "exactly at the limit" ≠ "stable"
     return (
         f"Theory {place} (λmax = {info.largest:.4g}{kappa}): steps diverge for α > "
         f"{limit:.4g}; α = {setup.learning_rate:g} is {verdict}. Exact for quadratics, a "
@@ -74,49 +52,32 @@ def learning_rate_hint(objective, setup: Setup, preset: Preset | None) -> str:
     )
 
 
-def make_optimizer(setup: Setup, name: str, learning_rate) -> Optimizer:
-    """The optimizer ``name`` with the setup's hyperparameters and schedule."""
-    schedule = make_schedule(setup.schedule, learning_rate, **setup.schedule_parameters)
-    return OPTIMIZERS[name].make(schedule, **setup.hyperparameters)
+def schedule_of(setup: Setup, learning_rate):
+    """The setup's schedule around ``learning_rate`` (a number, or one per run)."""
+    return make_schedule(setup.schedule, learning_rate, **setup.schedule_parameters)
 
 
-def start_point(setup: Setup, dimension: int) -> np.ndarray:
-    return np.array([setup.start_x, setup.start_y][:dimension], dtype=float)
-
-
-def short_status(trajectory: Trajectory) -> str:
-    """A few words for a legend: 'converged in 143 steps', 'diverged at step 12', …"""
-    n = int(trajectory.steps)
-    return {
-        "converged_gradient": f"converged in {n} steps",
-        "converged_value": f"converged in {n} steps (|Δf|)",
-        "max_steps": f"not converged after {n} steps",
-        "diverged": f"diverged at step {n}",
-    }[str(trajectory.status)]
-
-
-def run_setup(setup: Setup, objective) -> list[RunView]:
+def run_setup(setup: Setup, objective) -> list[Run]:
     """Run what the setup asks for: one run, several optimizers, or several learning rates."""
     start = start_point(setup, objective.dimension)
     rules = {"max_steps": setup.max_steps, "grad_tol": setup.grad_tol, "value_tol": setup.value_tol}
     if setup.compare == "learning_rates":
         rates = np.array(setup.compare_rates, dtype=float)
-        optimizer = make_optimizer(setup, setup.optimizer, rates)
+        optimizer = make_optimizer(setup, schedule_of(setup, rates))
         batch = descend(objective, np.tile(start, (len(rates), 1)), optimizer, **rules)
         name = OPTIMIZERS[setup.optimizer].display_name
-        runs = [(f"{name} · α = {rate:g}", batch.run(i)) for i, rate in enumerate(rates)]
+        runs = [(f"{name} · α = {rate:g}", batch.run(i, objective)) for i, rate in enumerate(rates)]
     elif setup.compare == "optimizers":
+        schedule = schedule_of(setup, setup.learning_rate)
         runs = [
             (
                 OPTIMIZERS[name].display_name,
-                descend(
-                    objective, start, make_optimizer(setup, name, setup.learning_rate), **rules
-                ),
+                descend(objective, start, make_optimizer(setup, schedule, name), **rules),
             )
             for name in setup.compare_optimizers
         ]
     else:
-        optimizer = make_optimizer(setup, setup.optimizer, setup.learning_rate)
+        optimizer = make_optimizer(setup, schedule_of(setup, setup.learning_rate))
         trajectory = descend(objective, start, optimizer, **rules)
         runs = [
             (
@@ -124,10 +85,7 @@ def run_setup(setup: Setup, objective) -> list[RunView]:
                 trajectory,
             )
         ]
-    return [
-        RunView(f"{label} — {short_status(t)}", t, PALETTE[i % len(PALETTE)])
-        for i, (label, t) in enumerate(runs)
-    ]
+    return [Run(f"{label} — {verdict(objective, t).label}", t) for label, t in runs]
 
 
 def trajectory_table(trajectory: Trajectory, gradient) -> dict[str, np.ndarray]:
@@ -146,7 +104,7 @@ def trajectory_table(trajectory: Trajectory, gradient) -> dict[str, np.ndarray]:
     return table
 
 
-def runs_csv(runs: list[RunView], gradient) -> str:
+def runs_csv(runs: list[Run], gradient) -> str:
     """All runs' steps as one CSV (a 'run' column tells them apart)."""
     out = io.StringIO()
     for index, run in enumerate(runs):

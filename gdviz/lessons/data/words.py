@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import math
 
-from gdviz.data_runs import MAX_KEPT, VARIANTS, Comparison
-from gdviz.data_settings import DataSetup
 from gdviz.datasets import Dataset
+from gdviz.lessons.data.runs import MAX_KEPT, VARIANTS, Comparison
+from gdviz.lessons.data.setup import DataSetup
 from gdviz.problems import LeastSquares
 from gdviz.theory import curvature, stability_limit
 

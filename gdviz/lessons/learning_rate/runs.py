@@ -1,7 +1,7 @@
 """Runs the Learning-rate lab shows one by one: side by side, five schedules, the 1-D parabola.
 
 Every group of runs is ONE batched engine call (the rates, or the schedules, along the batch
-axis); each run is then classified by :func:`gdviz.lab.classify`.
+axis); each run is then classified by :func:`gdviz.lessons.learning_rate.theory.classify`.
 """
 
 from __future__ import annotations
@@ -12,17 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from gdviz.engine import Trajectory, descend
-from gdviz.lab import (
-    GRAD_TOL,
-    Theory,
-    Verdict,
-    badge,
-    classify,
-    make_optimizer,
-    objective,
-    start_of,
-)
-from gdviz.lab_settings import LabSetup
+from gdviz.family import Family, rate_family
+from gdviz.lessons.common import make_optimizer, objective, start_point
+from gdviz.lessons.learning_rate.setup import LabSetup
+from gdviz.lessons.learning_rate.theory import GRAD_TOL, Theory, Verdict, classify
 from gdviz.optimizers import OPTIMIZERS
 from gdviz.schedules import SCHEDULES, make_schedule
 from gdviz.theory import regime_1d
@@ -41,11 +34,6 @@ class LabRun:
     def label(self) -> str:
         return f"{self.name} — {self.verdict.label}"
 
-    @property
-    def heading(self) -> str:
-        """Markdown: the name in bold and the verdict as a coloured badge."""
-        return f"**{self.name}** {self.verdict.badge}"
-
 
 def run_batch(
     setup: LabSetup, learning_rate, runs: int, max_steps: int | None = None
@@ -53,7 +41,7 @@ def run_batch(
     """``runs`` runs from the setup's start in ONE batched engine call; ``learning_rate`` gives
     one rate per run (an array, or a schedule returning such an array)."""
     problem = objective(setup.function)
-    starts = np.tile(start_of(setup, problem.dimension), (runs, 1))
+    starts = np.tile(start_point(setup, problem.dimension), (runs, 1))
     optimizer = make_optimizer(setup, learning_rate)
     max_steps = max_steps or setup.max_steps
     return descend(problem, starts, optimizer, max_steps=max_steps, grad_tol=GRAD_TOL)
@@ -80,10 +68,20 @@ def side_by_side(setup: LabSetup, info: Theory) -> list[LabRun]:
     return classified(run_rates(setup, setup.rates), names, setup.rates, info)
 
 
-def verdict_table(runs: list[LabRun], heading: str) -> str:
-    """Markdown table: each run's name and what it did, as a coloured badge."""
-    rows = [f"| **{run.name}** | {run.verdict.badge} |" for run in runs]
-    return "\n".join([f"| {heading} | what happened |", "|---|---|", *rows])
+def instant_family(setup: LabSetup, info: Theory) -> Family:
+    """Every slider stop of the Instant-α view from the setup's start, in one batched call;
+    λmax from the Hessian where the lab's theory found the minimum."""
+    problem = objective(setup.function)
+    return rate_family(
+        problem,
+        start_point(setup, problem.dimension),
+        setup.optimizer,
+        setup.hyperparameters,
+        learning_rate=setup.learning_rate,
+        hessian_at=info.point,
+        max_steps=setup.max_steps,
+        grad_tol=GRAD_TOL,
+    )
 
 
 # --- schedules ---------------------------------------------------------------------------------
@@ -159,8 +157,9 @@ REGIME_TEXT = {
 
 def parabola(
     curvature_value: float, rate: float, start: float, max_steps: int = 30
-) -> tuple[Trajectory, str, str]:
-    """GD on (c/2)x² from ``start``: the run, its regime name and a sentence with a badge."""
+) -> tuple[Trajectory, str, float, str]:
+    """GD on (c/2)x² from ``start``: the run, its regime name (e.g. 'oscillating'), and the
+    product α·f″ and the sentence that explain it."""
     run = descend(
         Parabola(curvature_value),
         [float(start)],
@@ -171,4 +170,4 @@ def parabola(
     regime = regime_1d(rate, curvature_value)
     product = rate * curvature_value
     sentence = REGIME_TEXT[regime].format(factor=1 - product)
-    return run, regime, f"{badge(regime, f'α·f″ = {product:.3g} → {regime}')} {sentence}"
+    return run, regime, product, sentence

@@ -13,23 +13,22 @@ run gets one of four *regions*, decided from its path alone (:func:`classify`):
 On a quadratic with Hessian $H$, plain GD is monotone iff $\alpha < 1/\lambda_{max}$, oscillates
 but converges for $1/\lambda_{max} < \alpha < 2/\lambda_{max}$ and diverges above; the tests check
 that the classifier draws those boundaries within one grid step of a sweep
-(:mod:`gdviz.lab_sweep`). The lab's sections live beside this module: :mod:`gdviz.lab_runs`
-(side by side, schedules, the 1-D parabola), :mod:`gdviz.lab_sweep` and :mod:`gdviz.basins`.
+(``sweep``). The lab's sections live beside this module in :mod:`gdviz.lessons.learning_rate`:
+``runs`` (side by side, schedules, the 1-D parabola), ``sweep`` and ``basins``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
 from gdviz.engine import Trajectory, descend
 from gdviz.field import Window
-from gdviz.lab_settings import LabSetup
-from gdviz.optimizers import OPTIMIZERS, Optimizer
-from gdviz.parser import Objective, parse_objective
-from gdviz.playground import matching_preset, view_window
+from gdviz.lessons.common import matching_preset, objective, start_point, view_window
+from gdviz.lessons.learning_rate.setup import LabSetup
+from gdviz.optimizers import OPTIMIZERS
+from gdviz.parser import Objective
 from gdviz.presets import Preset
 from gdviz.theory import Curvature, curvature, stability_limit
 
@@ -40,34 +39,8 @@ REGION_NAMES = {
     "oscillating": "oscillating",
     "diverging": "diverging",
 }
-REGION_COLOURS = {
-    "slow": "#F2A541",
-    "good": "#3D9970",
-    "oscillating": "#7B61FF",
-    "diverging": "#D7263D",
-}
-REGION_BADGES = {"slow": "orange", "good": "green", "oscillating": "violet", "diverging": "red"}
-REGIME_BADGES = {
-    "stuck": "gray",
-    "creeping": "orange",
-    "optimal": "green",
-    "oscillating": "violet",
-    "cycling": "blue",
-    "diverging": "red",
-}
 GRAD_TOL = 1e-6  # a run has converged once ‖∇f‖ < GRAD_TOL
 SIGNIFICANT = 1e-9  # steps shorter than this share of the longest one are rounding noise
-
-
-def badge(region: str, text: str) -> str:
-    """Markdown for a coloured badge naming a region (Streamlit's ``:color-badge[…]``)."""
-    return f":{REGION_BADGES.get(region, REGIME_BADGES.get(region, 'gray'))}-badge[{text}]"
-
-
-@lru_cache(maxsize=64)
-def objective(text: str) -> Objective:
-    """Parse once per text (raises :class:`~gdviz.parser.ParseError` for the student)."""
-    return parse_objective(text)
 
 
 def preset_label(name: str) -> str:
@@ -84,18 +57,9 @@ def known_minima(setup: LabSetup) -> tuple:
     return preset.minima if preset else ()
 
 
-def start_of(setup: LabSetup, dimension: int) -> np.ndarray:
-    return np.array([setup.start_x, setup.start_y][:dimension], dtype=float)
-
-
 def window_of(setup: LabSetup, problem: Objective) -> Window:
     """The preset's view, or a square around the origin that holds the start."""
     return view_window(problem, setup, preset_of(setup))
-
-
-def make_optimizer(setup: LabSetup, learning_rate, name: str | None = None) -> Optimizer:
-    """The chosen optimizer with the setup's hyperparameters (a rate, an array or a schedule)."""
-    return OPTIMIZERS[name or setup.optimizer].make(learning_rate, **setup.hyperparameters)
 
 
 # --- classifying one run -----------------------------------------------------------------------
@@ -109,11 +73,6 @@ class Verdict:
     converged: bool
     steps: int
     label: str
-
-    @property
-    def badge(self) -> str:
-        """Markdown: the label as a badge in the region's colour."""
-        return badge(self.region, self.label)
 
 
 def reversals(points: np.ndarray, values: np.ndarray, direction: np.ndarray | None) -> int:
@@ -270,7 +229,7 @@ def theory_for(problem, start, optimizer: str, momentum: float = 0.9, known=()) 
 
 def theory(setup: LabSetup) -> Theory:
     problem = objective(setup.function)
-    start = start_of(setup, problem.dimension)
+    start = start_point(setup, problem.dimension)
     return theory_for(problem, start, setup.optimizer, setup.momentum, known_minima(setup))
 
 

@@ -13,8 +13,9 @@ import numpy as np
 
 from gdviz.engine import descend
 from gdviz.field import Window
-from gdviz.lab import known_minima, make_optimizer, objective, point_text, window_of
-from gdviz.lab_settings import LabSetup
+from gdviz.lessons.common import make_optimizer, objective
+from gdviz.lessons.learning_rate.setup import LabSetup
+from gdviz.lessons.learning_rate.theory import known_minima, point_text, window_of
 from gdviz.optimizers import Optimizer
 from gdviz.theory import curvature, stability_limit
 

@@ -1,39 +1,37 @@
 """The Learning-rate lab's whole setup as one value, its controls and captions, and the URL.
 
-Same pattern as :mod:`gdviz.settings`, on the shared codec :mod:`gdviz.urlstate`: every field
+Same pattern as the Playground's setup, on the shared codec :mod:`gdviz.urlstate`: every field
 has a query name and a kind (bounds included); the optimizer's fields use the names every page
-shares (:data:`gdviz.settings.OPTIMIZER_QUERY`). ``decode`` treats the URL as untrusted — it never
-raises, keeps what is valid and returns one message per rejected value. The function text is
-checked later by the parser, like typed text. Widget keys are the field names with the page's
-``lr_`` prefix.
+shares (:data:`gdviz.lessons.common.OPTIMIZER_QUERY`). ``decode`` treats the URL as untrusted —
+it never raises, keeps what is valid and returns one message per rejected value. The function
+text is checked later by the parser, like typed text.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, fields, replace
 from typing import NamedTuple
 
 from gdviz import urlstate
+from gdviz.lessons.common import FUNCTION, OPTIMIZER_QUERY, RATE, WithOptimizer, preset_fields
 from gdviz.presets import PRESETS
-from gdviz.settings import OPTIMIZER_QUERY, RATE, WithOptimizer
-from gdviz.urlstate import Choice, Flag, Many, Number, Text
+from gdviz.urlstate import Choice, Flag, Many, Number
 
 SECTIONS = {
     "side": "Side by side",
     "sweep": "Sweep",
+    "instant": "Instant α",
     "intuition": "1-D intuition",
     "schedules": "Schedules",
     "basins": "Basins",
 }
 DEFAULT_PRESET = "Elongated bowl"
-MAX_TEXT = 300
 MAX_RATES = 6
-PREFIX = "lr_"
 
 
 @dataclass(frozen=True)
 class LabSetup(WithOptimizer):
-    """Everything the lab page needs to reproduce what it shows (field = widget key − ``lr_``)."""
+    """Everything the lab page needs to reproduce what it shows (widget keys: prefix + field)."""
 
     section: str = "side"
     preset: str = DEFAULT_PRESET
@@ -74,6 +72,7 @@ RUN = (*THEORY, "max_steps")
 USES = {  # the fields each section's computation depends on (its cache key)
     "side": (*RUN, "rates"),
     "sweep": (*RUN, "learning_rate", "auto_range", "sweep_range"),
+    "instant": (*RUN, "learning_rate"),
     "intuition": ("curvature", "rate_1d", "start_1d"),
     "schedules": (*RUN, "learning_rate", "step_size", "step_gamma", "exp_gamma", "decay")
     + ("cosine_steps",),
@@ -85,7 +84,7 @@ USES = {  # the fields each section's computation depends on (its cache key)
 class Control:
     """A numeric widget of one section: its kind, field, query name, label, bounds and tooltip."""
 
-    kind: str  # "slider" or "number_input"
+    style: str  # "range": dragged along its bounds; "exact": a number typed in
     name: str
     query: str  # its name in the URL
     label: str
@@ -109,35 +108,35 @@ class Control:
 
 CONTROLS = {
     "intuition": (
-        Control("slider", "rate_1d", "a1", "Learning rate α", 0.0, 2.5,
+        Control("range", "rate_1d", "a1", "Learning rate α", 0.0, 2.5,
                 "The step size. Watch α·f″ cross 1 (overshooting starts) and 2 (divergence).",
                 0.01),
-        Control("slider", "curvature", "c", "Curvature f″", 0.5, 5.0,
+        Control("range", "curvature", "c", "Curvature f″", 0.5, 5.0,
                 "f(x) = (f″/2)·x²: the larger f″, the steeper the valley and the smaller the "
                 "largest stable step 2/f″.", 0.5),
-        Control("slider", "start_1d", "x1", "Start x₀", -3.0, 3.0, "Where the descent starts.",
+        Control("range", "start_1d", "x1", "Start x₀", -3.0, 3.0, "Where the descent starts.",
                 0.1),
     ),
     "schedules": (
-        Control("number_input", "step_size", "every", "Step decay: every s steps", 1, 5000,
+        Control("exact", "step_size", "every", "Step decay: every s steps", 1, 5000,
                 "Step decay multiplies α by γ every s steps (PyTorch StepLR)."),
-        Control("number_input", "step_gamma", "gstep", "Step decay: factor γ", 0.05, 0.95,
+        Control("exact", "step_gamma", "gstep", "Step decay: factor γ", 0.05, 0.95,
                 "How much of α is kept at each drop."),
-        Control("number_input", "exp_gamma", "gexp", "Exponential: factor γ", 0.5, 0.9999,
+        Control("exact", "exp_gamma", "gexp", "Exponential: factor γ", 0.5, 0.9999,
                 "αₖ = α·γᵏ: the rate shrinks by γ at every step.", format="%.4f"),
-        Control("number_input", "decay", "decay", "Inverse time: decay d", 0.0, 100.0,
+        Control("exact", "decay", "decay", "Inverse time: decay d", 0.0, 100.0,
                 "αₖ = α/(1 + d·k): decays like 1/k.", format="%.4g"),
-        Control("number_input", "cosine_steps", "T", "Cosine: period T", 1, 5000,
+        Control("exact", "cosine_steps", "T", "Cosine: period T", 1, 5000,
                 "α follows half a cosine from α down to 0 over T steps."),
     ),
     "basins": (
-        Control("slider", "resolution", "res", "Starts per side", 20, 200,
+        Control("range", "resolution", "res", "Starts per side", 20, 200,
                 "The grid of start points: 200 per side = 40,000 runs.", 10),
-        Control("number_input", "basin_steps", "bsteps", "Steps per start", 10, 2000,
+        Control("exact", "basin_steps", "bsteps", "Steps per start", 10, 2000,
                 "Each start's budget; converged means ‖∇f‖ < 1e-4."),
     ),
     "run": (
-        Control("number_input", "max_steps", "steps", "Max steps", 10, 5000,
+        Control("exact", "max_steps", "steps", "Max steps", 10, 5000,
                 "Every run's step budget; a run has converged once ‖∇f‖ < 1e-6."),
     ),
 }  # fmt: skip
@@ -164,6 +163,10 @@ TEXT = {  # the page's captions and tooltips, in one place
     "that is too large at first, but it also shrinks the steps of a good one.",
     "intuition_sidebar": "The 1-D intuition uses its own parabola f(x) = (f″/2)·x²: set f″, α "
     "and x₀ above the chart. The other sections use the function chosen here.",
+    "instant": "Every α the slider can show ran once, in one batched call: drag it and the path, "
+    "its verdict and its loss curve change at once, with no wait. The marks on the slider are "
+    "theory's limits. ▶ plays the steps of the α you chose; the button below saves this view "
+    "as one file that works offline (a live slide).",
     "basins_1d": "Basins of attraction need a function of x and y: pick a 2-D preset.",
     "basins": "Each pixel is a start θ₀, coloured by the minimum it ends at after at most "
     "{steps} steps (converged: ‖∇f‖ < 1e-4). Raise α and watch the basins fracture: where "
@@ -184,7 +187,7 @@ class RateRange(NamedTuple):
 QUERY = {  # field -> (query name, kind); the numeric controls bring their own bounds
     "section": ("section", Choice(tuple(SECTIONS))),
     "preset": ("preset", Choice(("", *PRESETS))),
-    "function": ("f", Text(MAX_TEXT)),
+    "function": ("f", FUNCTION),
     **OPTIMIZER_QUERY,
     "start_x": ("x0", Number(-1e6, 1e6)),
     "start_y": ("y0", Number(-1e6, 1e6)),
@@ -195,32 +198,7 @@ QUERY = {  # field -> (query name, kind); the numeric controls bring their own b
     **{c.name: (c.query, c.url_kind) for group in CONTROLS.values() for c in group},
 }
 FIELD_NAMES = tuple(f.name for f in fields(LabSetup))
-STATE_KEYS = tuple(PREFIX + name for name in FIELD_NAMES)
-
-
-def preset_fields(name: str) -> dict:
-    """The fields that choosing preset ``name`` sets: its function and start."""
-    preset = PRESETS.get(name)
-    if preset is None:
-        return {}
-    start_y = preset.start[1] if len(preset.start) > 1 else 0.0
-    return {"function": preset.text, "start_x": preset.start[0], "start_y": start_y}
-
-
-def state_values(setup: LabSetup) -> dict:
-    """Session-state entries (``lr_`` + field name) for ``setup``; tuples become lists."""
-    return {PREFIX + k: list(v) if isinstance(v, tuple) else v for k, v in asdict(setup).items()}
-
-
-def preset_state(name: str) -> dict:
-    """Session-state entries that choosing preset ``name`` sets: its function and start."""
-    return {PREFIX + key: value for key, value in preset_fields(name).items()}
-
-
-def from_state(state) -> LabSetup:
-    """The setup that the widget values in ``state`` (a mapping) describe."""
-    values = {name: state[PREFIX + name] for name in FIELD_NAMES}
-    return LabSetup(**{k: tuple(v) if isinstance(v, list) else v for k, v in values.items()})
+START_FIELDS = ("function", "start_x", "start_y")  # what choosing a preset sets here
 
 
 def encode(setup: LabSetup) -> dict[str, str]:
@@ -236,6 +214,6 @@ def decode(params: dict[str, str]) -> tuple[LabSetup, list[str]]:
     setup, problems = urlstate.decode(LabSetup, QUERY, params)
     linked = {name for name, (query, _) in QUERY.items() if query in params}
     if "preset" in linked and setup.preset and "function" not in linked:
-        chosen = preset_fields(setup.preset)
+        chosen = preset_fields(setup.preset, START_FIELDS)
         setup = replace(setup, **{k: v for k, v in chosen.items() if k not in linked})
     return setup, problems

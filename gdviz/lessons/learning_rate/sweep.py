@@ -1,7 +1,7 @@
 """The α sweep: 200 log-spaced learning rates (plus yours) in ONE batched run, each classified.
 
-Final loss and steps to converge against α show the four regions of :mod:`gdviz.lab` side by
-side with what theory predicts (the stability limit, the best constant step, 1/λmax).
+Final loss and steps to converge against α show the four regions of the lab's ``theory``
+module side by side with what theory predicts (the stability limit, the best constant step, 1/λmax).
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gdviz.lab import Theory, classify, lowest
-from gdviz.lab_runs import LabRun, run_rates
-from gdviz.lab_settings import LabSetup
+from gdviz.lessons.learning_rate.runs import LabRun, run_rates
+from gdviz.lessons.learning_rate.setup import LabSetup
+from gdviz.lessons.learning_rate.theory import Theory, classify, lowest
 
 SWEEP_RATES = 200
 

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gdviz.data_settings import DataSetup
 from gdviz.datasets import Dataset
 from gdviz.engine import Trajectory, descend
+from gdviz.family import Family, rate_family
+from gdviz.lessons.common import make_optimizer
+from gdviz.lessons.data.setup import DataSetup
 from gdviz.linear_scan import AFFINE_OPTIMIZERS
 from gdviz.optimizers import OPTIMIZERS, Optimizer
 from gdviz.problems import LeastSquares
@@ -28,11 +30,10 @@ MAX_KEPT = 2_000  # points per variant that reach the browser
 
 @dataclass(frozen=True)
 class Variant:
-    """One of the seed's three variants: how much data a step sees, and how it is drawn."""
+    """One of the seed's three variants: how much data a step sees (figures give its colour)."""
 
     name: str
     label: str
-    colour: str
     help: str
 
 
@@ -40,20 +41,17 @@ VARIANTS = (
     Variant(
         "batch",
         "Batch GD",
-        "#FF9F1C",
         "uses the entire data set for every step: the exact gradient, accurate but expensive "
         "(one step = one pass over all m rows).",
     ),
     Variant(
         "sgd",
         "SGD",
-        "#D7263D",
         "uses one random row per step: fast (m steps per epoch) but noisy.",
     ),
     Variant(
         "minibatch",
         "Mini-batch",
-        "#7B2CBF",
         "uses a small random subset of b rows per step: balances the cost of batch GD and "
         "the noise of SGD (m/b steps per epoch).",
     ),
@@ -107,7 +105,7 @@ def plan(setup: DataSetup, m: int) -> Plan:
     return Plan(sizes, steps, amount, tuple(notes))
 
 
-def make_optimizer(setup: DataSetup, clock: float = 1.0) -> Optimizer:
+def clocked_optimizer(setup: DataSetup, clock: float = 1.0) -> Optimizer:
     """The chosen optimizer; its schedule reads $\\alpha(k \\cdot$ ``clock``$)$, so with
     ``clock`` = b/m the schedule's k counts epochs and all variants decay on one timetable."""
     schedule = make_schedule(setup.schedule, setup.learning_rate, **setup.schedule_parameters)
@@ -117,7 +115,7 @@ def make_optimizer(setup: DataSetup, clock: float = 1.0) -> Optimizer:
         def schedule(step):
             return base(np.asarray(step, dtype=float) * clock)
 
-    return OPTIMIZERS[setup.optimizer].make(schedule, **setup.hyperparameters)
+    return make_optimizer(setup, schedule)
 
 
 @dataclass(frozen=True)
@@ -159,6 +157,15 @@ class Comparison:
     amount: float  # the budget each variant was given (mini-batches may end a little past it)
 
 
+def batch_family(setup: DataSetup, problem: LeastSquares) -> Family:
+    """Batch GD's Instant-α family on this data: every slider stop in one batched call, at
+    most 2,000 steps each (the Hessian (2/m)·XᵀX is constant, so its limits are exact)."""
+    steps = min(2_000, max(1, int(setup.steps if setup.budget == "steps" else setup.epochs)))
+    start = [setup.start_0, setup.start_1]
+    return rate_family(problem, start, setup.optimizer, setup.hyperparameters,
+                       learning_rate=setup.learning_rate, max_steps=steps)  # fmt: skip
+
+
 def run_variants(setup: DataSetup, dataset: Dataset) -> Comparison:
     """Batch GD, SGD and mini-batch with the same optimizer, α, schedule, start and budget."""
     problem = dataset.problem(setup.standardise)
@@ -168,7 +175,7 @@ def run_variants(setup: DataSetup, dataset: Dataset) -> Comparison:
     full_runs = []
     for variant in VARIANTS:
         rows = chosen.sizes[variant.name]
-        optimizer = make_optimizer(setup, rows / m if setup.budget == "epochs" else 1.0)
+        optimizer = clocked_optimizer(setup, rows / m if setup.budget == "epochs" else 1.0)
         trajectory = descend(
             problem,
             start,

@@ -7,14 +7,14 @@ rejected value. An uploaded file is not part of a link (the page asks for it aga
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, fields, replace
 from typing import NamedTuple
 
 from gdviz import urlstate
 from gdviz.datasets import MAX_ROWS
-from gdviz.optimizers import OPTIMIZERS
+from gdviz.lessons.common import OPTIMIZER_QUERY, WithOptimizer
 from gdviz.schedules import SCHEDULES
-from gdviz.settings import WithOptimizer
 from gdviz.urlstate import Choice, Flag, Number
 
 SOURCES = {
@@ -88,17 +88,6 @@ class Whole(NamedTuple):
 
 
 WIDE = Number(-1e6, 1e6)
-# The optimizers' own knobs, bounded as their sliders are (a link can set no value they refuse).
-HYPERPARAMETER_BOUNDS = {
-    h.name: Number(h.minimum, h.maximum) for o in OPTIMIZERS.values() for h in o.hyperparameters
-}
-HYPERPARAMETER_QUERIES = {
-    "momentum": "mu",
-    "beta1": "b1",
-    "beta2": "b2",
-    "alpha": "rho",
-    "eps": "eps",
-}
 QUERY = {
     "source": ("src", Choice(tuple(SOURCES))),
     "n": ("n", Whole(2, MAX_ROWS)),
@@ -109,16 +98,12 @@ QUERY = {
     "x_max": ("xmax", WIDE),
     "data_seed": ("dseed", Whole(0, MAX_SEED)),
     "standardise": ("std", Flag()),
-    "optimizer": ("opt", Choice(tuple(OPTIMIZERS))),
-    "learning_rate": ("lr", Number(1e-6, 100.0)),
-    **{
-        name: (query, HYPERPARAMETER_BOUNDS[name]) for name, query in HYPERPARAMETER_QUERIES.items()
-    },
+    **OPTIMIZER_QUERY,
     "schedule": ("sched", Choice(tuple(SCHEDULES))),
-    "step_size": ("every", Whole(1, 20_000)),
+    "step_size": ("every", Whole(1, MAX_STEPS_INPUT)),
     "gamma": ("gamma", Number(0.05, 0.9999)),
     "decay": ("decay", Number(0.0, 100.0)),
-    "total_steps": ("T", Whole(1, 20_000)),
+    "total_steps": ("T", Whole(1, MAX_STEPS_INPUT)),  # a cosine may span every step
     "min_learning_rate": ("lrmin", Number(0.0, 100.0)),
     "batch_size": ("bs", Whole(1, MAX_ROWS)),
     "budget": ("budget", Choice(tuple(BUDGETS))),
@@ -131,12 +116,9 @@ QUERY = {
 
 
 def encode(setup: DataSetup) -> dict[str, str]:
-    """Query parameters for ``setup``: the fields that differ from its source's defaults."""
-    params = urlstate.encode(setup, QUERY)
-    params.pop("epochs", None)  # compared above with the seed's epochs: compare with the source's
-    if setup.epochs != SOURCE_EPOCHS[setup.source]:
-        params["epochs"] = urlstate.text(setup.epochs)
-    return params
+    """Query parameters for ``setup``: the fields that differ from the defaults (the epochs
+    from its source's default)."""
+    return urlstate.encode(setup, QUERY, replace(DataSetup(), epochs=SOURCE_EPOCHS[setup.source]))
 
 
 def decode(params: dict[str, str]) -> tuple[DataSetup, list[str]]:
@@ -151,8 +133,7 @@ def decode(params: dict[str, str]) -> tuple[DataSetup, list[str]]:
 
 def bounds(field: str) -> tuple[float, float]:
     """The lowest and highest value of a number field (a link is held to the same)."""
-    kind = QUERY[field][1]
-    return kind.lower, kind.upper
+    return urlstate.bounds(QUERY, field)
 
 
 GENERATOR_LABELS = {
@@ -182,5 +163,5 @@ def schedule_defaults(name: str, budget: float) -> dict[str, float]:
     """Starting values for a newly chosen schedule (cosine spans the whole budget)."""
     chosen = dict(SCHEDULE_DEFAULTS.get(name, {}))
     if name == "cosine":
-        chosen["total_steps"] = max(1, int(budget))
+        chosen["total_steps"] = max(1, math.ceil(budget))
     return chosen

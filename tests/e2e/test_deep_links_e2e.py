@@ -1,0 +1,43 @@
+"""Every page's link, opened as the very first visit of a freshly started server, shows that page
+with its setup and no "Page not found" dialog (a shared link after a restart or a deploy)."""
+
+from __future__ import annotations
+
+import pytest
+from e2e_helpers import ROOT, no_exceptions, open_page, serve
+from playwright.sync_api import Page, expect
+
+LINKS = [
+    ("/?preset=Himmelblau&lr=0.02", "Gradient descent playground", "α exactly", "0.02"),
+    ("/data?src=generated&n=5000", "Batch vs SGD", "points n", "5000"),
+    ("/learning-rate?section=sweep&lr=0.05", "Learning-rate lab", "α exactly", "0.05"),
+]
+
+
+@pytest.mark.parametrize(("link", "title", "label", "value"), LINKS, ids=[x[0] for x in LINKS])
+def test_a_deep_link_is_the_first_visit_of_a_fresh_server(page: Page, link, title, label, value):
+    with serve(ROOT / "app.py") as url:
+        open_page(page, url + link)
+        expect(page.locator("h1").first).to_contain_text(title)
+        field = page.get_by_label(label, exact=True).and_(page.locator("input"))
+        expect(field).to_have_value(value)
+        assert page.get_by_text("Page not found").count() == 0
+        assert page.locator('[role="dialog"]').count() == 0
+        no_exceptions(page)
+        print(f"fresh server {link}: '{title}' shown, {label} = {value}, no dialog")
+
+
+def test_back_and_forward_bring_a_page_back_as_it_was_left(page: Page, app_url: str):
+    open_page(page, app_url + "/?preset=Himmelblau&lr=0.02&x0=1&y0=-3")
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("Batch vs SGD").click()
+    page.wait_for_url("**/data*")
+    expect(page.locator("h1").first).to_contain_text("Batch vs SGD")
+    for move in (page.go_back, page.go_forward, page.go_back):
+        move()
+        page.wait_for_timeout(500)
+    expect(page.locator("h1").first).to_contain_text("Gradient descent playground")
+    rate = page.get_by_label("α exactly", exact=True).and_(page.locator("input"))
+    expect(rate).to_have_value("0.02")
+    expect(page.locator('input[aria-label="y₀"]')).to_have_value("-3")
+    page.wait_for_function("() => location.search.includes('lr=0.02')")
+    no_exceptions(page)
