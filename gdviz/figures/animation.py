@@ -11,8 +11,11 @@ import binascii
 import copy
 
 import numpy as np
+import plotly.graph_objects as go
+from _plotly_utils.basevalidators import CompoundArrayValidator, CompoundValidator
 from _plotly_utils.utils import to_typed_array_spec
-from plotly.basedatatypes import BaseFigure
+from plotly.basedatatypes import BaseFigure, BasePlotlyType
+from plotly.validator_cache import ValidatorCache
 
 PALETTE = ("#D7263D", "#1B1B1E", "#F46036", "#7B2CBF", "#C2185B", "#2E86AB", "#3D9970")
 FRAME_MS = 30  # asks for 33 frames/s; ~25-30 are drawn on a 2-core machine
@@ -154,8 +157,11 @@ class PreparedFigure(BaseFigure):
     frames and all, in memory until a full garbage collection — and its ``to_dict`` deep-copies
     every frame and walks everything for arrays again (~6 ms per rerun for a hundred frames). So
     this one skips ``BaseFigure.__init__``: ``to_dict`` shares the frames (callers must not change
-    them) and copies data and layout, which :meth:`update_layout` may still change.
+    them) and copies data and layout, which :meth:`update_layout` and :meth:`add_trace` may still
+    change, as plotly's methods of those names would (the change alone is validated).
     """
+
+    _grid_str = _grid_ref = None  # no make_subplots grid (go.Figure(prepared) reads these)
 
     def __init__(self, data: list[dict], layout: dict, frames: tuple[dict, ...] = ()):
         self._data, self._layout, self._frames = data, layout, frames
@@ -172,9 +178,24 @@ class PreparedFigure(BaseFigure):
     def frames(self) -> tuple[dict, ...]:
         return self._frames
 
-    def update_layout(self, **changes) -> PreparedFigure:
-        """Change layout entries as plotly does: dicts are merged into dicts, key by key."""
-        _merge(self._layout, typed(changes))
+    def update_layout(self, dict1: dict | None = None, overwrite: bool = False, **kwargs):
+        """Change layout entries as plotly does (``margin={"t": 10}`` keeps the other margins;
+        ``xaxis_title_text="x"`` reaches inside; ``overwrite`` replaces whole entries)."""
+        for changes in (dict1, kwargs):
+            if changes:
+                _update(self._layout, go.Layout(changes), overwrite)
+        return self
+
+    def add_trace(self, trace, row=None, col=None, secondary_y=None, **_) -> PreparedFigure:
+        """Append a trace (a ``go.Scatter`` or the like, or a dict, validated as plotly does);
+        the figure has no subplot grid, so ``row``, ``col`` and ``secondary_y`` must stay unset."""
+        return self.add_traces([trace], row, col, secondary_y)
+
+    def add_traces(self, data, rows=None, cols=None, secondary_ys=None, **_) -> PreparedFigure:
+        if (rows, cols, secondary_ys) != (None, None, None):
+            raise ValueError("a PreparedFigure has no subplot grid: leave rows/cols unset")
+        traces = ValidatorCache.get_validator("", "data").validate_coerce(list(data))
+        self._data.extend(typed(trace.to_plotly_json()) for trace in traces)
         return self
 
     def to_dict(self) -> dict:
@@ -183,13 +204,27 @@ class PreparedFigure(BaseFigure):
             result["frames"] = list(self._frames)
         return result
 
+    def __reduce__(self):  # copy.deepcopy and pickle (BaseFigure's rebuilds through __init__)
+        return PreparedFigure, (self._data, self._layout, self._frames)
 
-def _merge(target: dict, changes: dict) -> None:
-    for key, value in changes.items():
-        if isinstance(value, dict) and isinstance(target.get(key), dict):
-            _merge(target[key], value)
+
+def _update(target: dict, change: BasePlotlyType, overwrite: bool = False) -> None:
+    """plotly's update of ``target`` by a validated ``change`` (``BaseFigure._perform_update``):
+    objects are merged key by key, a list of objects element by element (cycling through the
+    change, which adds any elements beyond the existing ones); anything else is replaced."""
+    for key, value in change.to_plotly_json().items():
+        kind = change._get_prop_validator(key)
+        if overwrite:
+            target[key] = typed(value)
+        elif isinstance(kind, CompoundValidator) and isinstance(target.get(key), dict):
+            _update(target[key], change[key])
+        elif isinstance(kind, CompoundArrayValidator) and target.get(key):
+            elements, updates = [dict(element) for element in target[key]], change[key]
+            for index, element in enumerate(elements if updates else ()):
+                _update(element, updates[index % len(updates)])
+            target[key] = elements + typed(value[len(elements) :])
         else:
-            target[key] = value
+            target[key] = typed(value)
 
 
 _SHORT_NAMES = {"float32": "f4", "float64": "f8", "int32": "i4", "int8": "i1", "uint8": "u1"}
