@@ -211,7 +211,9 @@ class PreparedFigure(BaseFigure):
 def _update(target: dict, change: BasePlotlyType, overwrite: bool = False) -> None:
     """plotly's update of ``target`` by a validated ``change`` (``BaseFigure._perform_update``):
     objects are merged key by key, a list of objects element by element (cycling through the
-    change, which adds any elements beyond the existing ones); anything else is replaced."""
+    change, which adds any elements beyond the existing ones); anything else is replaced. One
+    difference: where the change is the longer list, plotly 7.1 loses its merges into the
+    existing elements and only appends; here they are kept."""
     for key, value in change.to_plotly_json().items():
         kind = change._get_prop_validator(key)
         if overwrite:
