@@ -4,14 +4,20 @@ the core."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
+from app_pages.browser import screen
+from app_pages.state import look
 from gdviz.field import sample
-from gdviz.figures.charts import metrics_figure, surface_figure
+from gdviz.figures.charts import surface_figure
 from gdviz.figures.contour import backdrop, descent_figure, paint
 from gdviz.figures.curve import curve_figure
+from gdviz.figures.look import restyle
 from gdviz.lessons.common import objective
 from gdviz.lessons.playground import runs as pg
+from gdviz.optimizers import OPTIMIZERS
 from gdviz.verdicts import verdict
 
 CHART_CONFIG = {
@@ -48,9 +54,30 @@ def cached_runs(setup, text: str):
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def cached_backdrop(text: str, window, minima):
-    """The contour background of ``text`` over ``window`` (image, level lines, hover grid)."""
-    return backdrop(sample(objective(text).value, window, 120), minima)
+def cached_backdrop(text: str, window, minima, dark=False, height: int = 580, width: int = 580):
+    """The contour background of ``text`` over ``window`` (image, level lines, hover grid),
+    at most ``height`` pixels tall, sized for a chart ``width`` pixels wide."""
+    field = sample(objective(text).value, window, 120)
+    return backdrop(field, minima, height, dark=dark, width=width)
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _kept_store() -> dict:
+    return {}
+
+
+def kept(key, work, text: str, most: int = 12):
+    """``work(key, progress)`` once per key, with a progress bar, remembered for everyone (the
+    ``most`` recently used results; e.g. a 40,000-start basin map)."""
+    store = _kept_store()
+    if key not in store:
+        bar = st.progress(0.0, text=text)
+        store[key] = work(key, lambda done: bar.progress(done, f"{done:.0%} done"))
+        bar.empty()
+    store[key] = store.pop(key)  # the most recently used last
+    for old in list(store)[:-most]:
+        del store[old]
+    return store[key]
 
 
 KIND_STYLE = {  # how a verdict kind looks: Streamlit alert, badge colour
@@ -134,41 +161,66 @@ def downloads(runs, objective, figure) -> None:
 
 
 def chart(figure, key: str, **options):
-    """A Plotly chart in the app's style (set in the figure itself: ``theme=None``)."""
-    return st.plotly_chart(figure, key=key, config=CHART_CONFIG, theme=None, **options)
+    """A Plotly chart in the app's style, restyled for the theme and presenter mode (the style
+    is set in the figure itself, ``theme=None``: Streamlit's theme re-applied in the browser
+    costs ~50 ms per redraw)."""
+    styled = restyle(figure, look())
+    return st.plotly_chart(styled, key=key, config=CHART_CONFIG, theme=None, **options)
 
 
-def descent_charts(f, runs, window, minima, show_learning_rate: bool):
-    """The animated contour (or 1-D curve, or 3-D surface) beside f, ‖∇f‖ and α per step.
+VIEWS = ("Contour", "3-D surface")
+CONTOUR_CAPTION = ("Colour: f from low (dark) to high (light). Arrow: −∇f, the steepest way down. "
+                   "Click to start there; ▶ Play (or space) to watch, ← → to step.")  # fmt: skip
+CURVE_CAPTION = ("The line through the current point is the tangent: its slope f′(x) sets the "
+                 "step x ← x − α f′(x). ▶ Play (or space) to watch; ← → step.")  # fmt: skip
 
-    Returns the animated figure (for the HTML download).
-    """
-    chart_col, metrics_col = st.columns([3, 2])
-    with chart_col:
-        if f.dimension == 2:
-            animation = descent_figure(cached_backdrop(f.text, window, minima), runs, f.gradient)
-            view = st.segmented_control(
-                "View", ["Contour (animated)", "3-D surface"], default="Contour (animated)",
-                key="view", label_visibility="collapsed",
-            )  # fmt: skip
-            if view == "3-D surface":
-                chart(surface_figure(sample(f.value, window, 120), runs), "surface")
-                st.caption("Drag to turn the surface. The path is lifted just above it.")
-            else:
-                chart(animation, "contour", on_select="rerun", selection_mode="points")
-                st.caption(
-                    "Colour: f from low (dark blue) to high (cream). Arrow: −∇f, the steepest "
-                    "way down. Click anywhere to start from there; ▶ Play to watch."
-                )
-        else:
-            animation = curve_figure(
-                f.value, f.gradient, window, runs, minima=[m[0] for m in minima]
-            )
-            chart(animation, "curve")
-            st.caption(
-                "The line through the current point is the tangent: its slope f′(x) sets "
-                "the step x ← x − α f′(x). ▶ Play to watch."
-            )
-    with metrics_col:
-        chart(metrics_figure(runs, show_learning_rate), "metrics")
+
+def lead(text: str) -> None:
+    """The line under a page's title (left out in presenter mode: the teacher says it)."""
+    if not look().present:
+        st.caption(text)
+
+
+def chart_height(reserved: int = 175, least: int = 380, most: int = 940) -> int:
+    """The main chart's height, Play button included: what the window has left below the
+    ``reserved`` pixels of page above the chart (40 more in presenter mode's larger type)."""
+    reserved += 40 if look().present else 0
+    return int(min(max(screen()[0] - reserved, least), most))
+
+
+def chart_width(share: float = 1.0) -> int:
+    """The width of a chart that takes ``share`` of the page's content width."""
+    return int(screen()[1] * share)
+
+
+def formulas(f, optimizer: str = "") -> None:
+    """f, ∇f and the update rule in LaTeX: the page shows what the code runs."""
+    st.latex(f.latex)
+    st.latex(f.gradient_latex)
+    if optimizer:
+        st.latex(OPTIMIZERS[optimizer].update_latex)
+        st.caption(OPTIMIZERS[optimizer].summary)
+
+
+def descent_view(f, runs, window, minima, view: str = VIEWS[0]):
+    """The animated contour (or 3-D surface, or the 1-D curve) of the Playground, sized to fit
+    the screen; returns the animated figure (for the HTML download)."""
+    dark, height = look().dark, chart_height()
+    if len(runs) > 1:  # the legend names them; what each did is in the list beside the chart
+        runs = [replace(run, label=run.label.split(" — ")[0]) for run in runs]
+    if f.dimension == 1:
+        animation = curve_figure(
+            f.value, f.gradient, window, runs, minima=[m[0] for m in minima], height=height
+        )
+        chart(animation, "curve")
+        st.caption(CURVE_CAPTION)
+        return animation
+    background = cached_backdrop(f.text, window, minima, dark, height, chart_width(0.6))
+    animation = descent_figure(background, runs, f.gradient)
+    if view == VIEWS[1]:
+        chart(surface_figure(sample(f.value, window, 120), runs, height, dark), "surface")
+        st.caption("Drag to turn the surface. The path is lifted just above it.")
+    else:
+        chart(animation, "contour", on_select="rerun", selection_mode="points")
+        st.caption(CONTOUR_CAPTION)
     return animation

@@ -19,7 +19,7 @@ from streamlit.elements.widgets.button import ButtonMixin
 from streamlit.testing.v1 import AppTest
 
 from gdviz import rooms
-from gdviz.figures import animation
+from gdviz.figures import animation, look
 from gdviz.lessons.predict import answers, course
 from gdviz.lessons.predict.challenge import Challenge, token
 
@@ -46,6 +46,17 @@ def lab(**query: str) -> AppTest:
     for key, value in query.items():
         at.query_params[key] = value
     return at.run()
+
+
+def presented(view):
+    """``view`` in presenter mode, as a ``present=1`` link opens it."""
+
+    def opened() -> AppTest:
+        at = view()
+        at.session_state["present"] = True
+        return at.run()
+
+    return opened
 
 
 def commit(at: AppTest, challenge: Challenge) -> AppTest:
@@ -126,6 +137,7 @@ def drawn(view, build=None) -> list[dict]:
     with pytest.MonkeyPatch.context() as patch:
         if build is not None:
             patch.setattr(animation, "PreparedFigure", build)
+            patch.setattr(animation, "_raw", lambda built: built.to_dict())  # panels(): its parts
         at = view()
     assert not at.exception
     return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
@@ -148,6 +160,29 @@ def test_every_chart_sends_what_a_plotly_figure_would(name):
     assert ours, "the view draws no chart"
     assert len(ours) == len(theirs)
     for sent, expected in zip(ours, theirs, strict=True):
+        assert sent == untyped_frames(expected, sent)
+
+
+PRESENTED = {
+    "playground": lambda: app(present="1"),
+    "playground 1-D": lambda: app(present="1", preset="Double well (1-D)"),
+    "lab side by side": presented(lambda: lab(section="side")),
+    "lab sweep": presented(lambda: lab(section="sweep")),
+    "data": lambda: app("app_pages/data.py", present="1"),
+    "predict 3 after": lambda: commit(
+        app("app_pages/predict.py", i="3", present="1"), course.COURSE[2].challenge
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(PRESENTED))
+def test_presenter_mode_charts_are_what_plotly_would_send(name):
+    """Restyled for presenter mode (``look.restyle``), a chart is still one plotly accepts as
+    it is: a validated ``go.Figure`` of it sends the same JSON."""
+    charts = drawn(PRESENTED[name])
+    assert charts and charts[0]["layout"]["font"]["size"] == look.Look(present=True).font_size
+    for sent in charts:
+        expected = json.loads(go.Figure(sent).to_json())
         assert sent == untyped_frames(expected, sent)
 
 
