@@ -153,3 +153,24 @@ def test_a_figure_is_freed_without_the_garbage_collector():
         assert gone() is None
     finally:
         gc.enable()
+
+
+def test_a_restyled_figure_is_its_own_and_shares_only_the_frames():
+    """``look.restyle`` (presenter mode, dark theme) returns a PreparedFigure: changing it leaves
+    the cached original as it was, and it too goes without the garbage collector."""
+    from gdviz.figures.look import Look, restyle
+
+    original = figure([{"type": "scatter", "x": f32([1.0]), "line": {"width": 2}}],
+                      {"height": 300, "margin": {"t": 5}}, _frames())  # fmt: skip
+    before = original.to_json()
+    styled = restyle(original, Look(dark=True, present=True))
+    styled.update_layout(margin={"t": 40}).add_trace({"type": "scatter", "x": [2.0]})
+    assert original.to_json() == before
+    assert styled.frames is original.frames and type(styled) is type(original)
+    gc.disable()
+    try:
+        gone = weakref.ref(styled)
+        del styled
+        assert gone() is None
+    finally:
+        gc.enable()
