@@ -12,6 +12,7 @@ from gdviz.lessons.playground import runs as pg
 from gdviz.lessons.playground.setup import COMPARE_MODES
 from gdviz.optimizers import OPTIMIZERS
 from gdviz.presets import PRESETS
+from gdviz.verdicts import verdict
 
 problems = state.open_form(FORM)
 widgets.apply_click("contour", "_last_click")
@@ -93,7 +94,9 @@ with side_column:
         views.status_list(runs, f)
     if shown.shows("math"):
         views.formulas(f, setup.optimizer if setup.compare != "optimizers" else "")
-        hint = pg.learning_rate_hint(f, setup, preset)
+        first = runs[0].trajectory  # theory where it went, if that is a minimum
+        reached = first.final_point if verdict(f, first).kind == "converged" else None
+        hint = pg.learning_rate_hint(f, setup, preset, reached)
         if hint:
             st.caption(hint)
     if shown.shows("metrics"):

@@ -158,3 +158,20 @@ def test_a_start_where_the_gradient_is_undefined_says_so_in_the_inspector():
     assert not at.exception
     notes = " ".join(element.value for element in at.info)
     assert "∇f is not defined" in notes and "stop rule already holds" not in notes
+
+
+def test_the_playground_hint_reads_theory_where_the_run_converged():
+    """x⁴ − 3x² + x from x₀ = 2: at the start 2/f″ = 0.048 < α = 0.1, yet the run converges (to
+    the minimum at −1.3, where 2/f″ = 0.14 and α = 0.1 is stable): the hint says that."""
+    at = run_script("app.py", preset="", f="x^4 - 3x^2 + x", x0="2", lr="0.1", steps="500")
+    assert not at.exception
+    assert "Converged" in banner(at)
+    hint = next(c.value for c in at.caption if c.value.startswith("Theory"))
+    assert "at the minimum reached -1.3 " in hint and "expect divergence" not in hint
+    assert "is stable" in hint
+
+
+def test_the_playground_hint_never_says_kappa_is_infinite():
+    at = run_script("app.py", preset="", f="x^2 - y^2", x0="-1.8", y0="0", lr="0.1")
+    hint = next(c.value for c in at.caption if c.value.startswith("Theory"))
+    assert "inf" not in hint and "no condition number" in hint

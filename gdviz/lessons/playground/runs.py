@@ -9,7 +9,7 @@ import numpy as np
 from gdviz.engine import Trajectory, descend
 from gdviz.lessons.common import Run, make_optimizer, start_point
 from gdviz.lessons.playground.setup import Setup
-from gdviz.messages import rate_against_limit
+from gdviz.messages import condition, point, rate_against_limit
 from gdviz.optimizers import OPTIMIZERS
 from gdviz.presets import Preset
 from gdviz.schedules import make_schedule
@@ -23,27 +23,28 @@ COMPARE_LABELS = {
 }
 
 
-def learning_rate_hint(objective, setup: Setup, preset: Preset | None) -> str:
-    """What theory says about α here: the stability limit from the Hessian (local estimate)."""
+def learning_rate_hint(objective, setup: Setup, preset: Preset | None, reached=None) -> str:
+    """What theory says about α here: the stability limit from the Hessian (local estimate) at
+    the minimum the run ``reached`` (its verdict "converged"), else the preset's first minimum,
+    else the start."""
     if setup.optimizer not in ("gd", "momentum", "nesterov"):
         return (
             "Adaptive methods rescale every coordinate, so α is roughly the largest step "
             "per coordinate; there is no simple 2/λ limit."
         )
-    where = np.array(
-        preset.minima[0] if preset and preset.minima else start_point(setup, objective.dimension),
-        dtype=float,
-    )
+    if reached is not None:
+        where, place = np.array(reached, dtype=float), "at the minimum reached"
+    elif preset and preset.minima:
+        where, place = np.array(preset.minima[0], dtype=float), "at the minimum"
+    else:
+        where, place = np.array(start_point(setup, objective.dimension), dtype=float), ""
     hessian = objective.hessian(where)
     limit = stability_limit(hessian, setup.optimizer, setup.momentum)
     if not np.isfinite(limit):
         return "No positive curvature here, so theory gives no learning-rate limit at this point."
     info = curvature(hessian)
-    coordinates = ", ".join(f"{value:.3g}" for value in where)
-    place = f"at the minimum ({coordinates})" if preset and preset.minima else "at the start"
-    kappa = (
-        f", condition number κ = {info.condition_number:.3g}" if objective.dimension == 2 else ""
-    )
+    place = f"{place} {point(where)}" if place else "at the start"
+    kappa = f", {condition(info.condition_number)}" if objective.dimension == 2 else ""
     verdict = rate_against_limit(setup.learning_rate, limit)  # "exactly at the limit" ≠ "stable"
     return (
         f"Theory {place} (λmax = {info.largest:.4g}{kappa}): steps diverge for α > "
