@@ -52,7 +52,7 @@ def main() -> int:
         "sweep: engine, 200 rates × 500 steps": best_of(
             3, lambda: descend(problem, starts, make_optimizer(BOWL, rates), max_steps=500)
         ),
-        "sweep: lab_sweep.sweep (+ your α, classify)": best_of(
+        "sweep: lab_sweep.sweep (+ your α, verdicts)": best_of(
             3, lambda: lab_sweep.sweep(BOWL, info)
         ),
     }

@@ -61,6 +61,7 @@ KINDS = messages.KINDS
 LEFT = 1e-3  # a |Δf| stop has converged if less than this share of its descent is left
 RATE_FLOOR = 1e-9  # a learning rate below this share of the first one counts as 0
 SMALL_GRADIENT = 1e-3  # ‖∇f‖ under this share of its largest value on the run: ∇f ≈ 0
+SAME_END = 1e-3  # gradient stops this close (relative) ended at the same critical point
 
 
 @dataclass(frozen=True)
@@ -105,16 +106,25 @@ def verdict(problem, trajectory: Trajectory) -> Verdict | tuple[Verdict, ...]:
         return _words(problem, t, finding, _oscillating(problem, t, eigen, bad), eigen)
 
 
+def _kind(problem, t: Trajectory) -> str:
+    """The kind alone, by the same rules as :func:`verdict` (without its words and zig-zags)."""
+    with np.errstate(all="ignore"):
+        bad = evidence.first_undefined(t.points, t.values, t.grad_norms)
+        return _find(problem, t, eigen_at(problem, t.points[-1]), bad).kind
+
+
 def kinds(problem, trajectory: Trajectory) -> np.ndarray:
     """The verdict's kind for every run of a batch (a basin map's 40,000 starts), as strings.
 
-    Exactly ``verdict(problem, trajectory.run(i)).kind`` for each run i, computed once per end
-    point where the kind depends on nothing else: a run that stopped on ‖∇f‖ < tol along a path
-    of numbers, of an f without poles, is ``converged`` or ``saddle`` by the shape of f around
-    its end point alone (rule 3), so runs ending at the same point (to 1e-9) share one verdict.
+    ``verdict(problem, trajectory.run(i)).kind`` for each run i, computed once per end point
+    where the kind depends on nothing else: a run that stopped on ‖∇f‖ < tol along a path of
+    numbers, of an f without poles, is ``converged`` or ``saddle`` by the shape of f around its
+    end point alone (rule 3), so runs ending at the same critical point share one verdict (the
+    same point: within ``SAME_END`` · max(1, ‖θ‖), far below any basin's size, while gradient
+    stops of one minimum scatter by about tol/λ). Every other run gets its own verdict.
     """
     if not trajectory.batched:
-        return np.array([verdict(problem, trajectory).kind])
+        return np.array([_kind(problem, trajectory)])
     t, count = trajectory, len(trajectory.steps)
     found = np.empty(count, dtype=object)
     ends = t.final_point
@@ -122,7 +132,7 @@ def kinds(problem, trajectory: Trajectory) -> np.ndarray:
         finite = np.all(np.isfinite(t.values), axis=0) & np.all(np.isfinite(t.grad_norms), axis=0)
         finite &= np.all(np.isfinite(t.points), axis=(0, 2))
         scale = np.maximum(1.0, np.max(np.abs(ends), axis=-1, keepdims=True))
-        cells = np.round(ends / (1e-9 * scale)).astype(np.int64)
+        cells = np.round(ends / (SAME_END * scale)).astype(np.int64)
     by_end = (np.asarray(t.status) == "converged_gradient") & finite
     by_end &= is_quadratic(problem) or not probes.may_jump(problem)
     known: dict[bytes, str] = {}
@@ -131,7 +141,7 @@ def kinds(problem, trajectory: Trajectory) -> np.ndarray:
         if key is not None and key in known:
             found[i] = known[key]
             continue
-        found[i] = verdict(problem, t.run(i)).kind
+        found[i] = _kind(problem, t.run(i))
         if key is not None:
             known[key] = found[i]
     return found.astype(str)
