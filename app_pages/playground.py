@@ -93,9 +93,10 @@ else:
 
 window = view_window(f, setup, preset)
 minima = preset.minima if preset else ()
-animation = views.descent_charts(f, runs, window, minima, setup.schedule != "constant")
-views.step_inspector(runs, f, setup.optimizer if setup.compare != "optimizers" else "")
+seen = views.inspection(setup, runs)  # the inspected run and the step the chart shows
+animation = views.descent_charts(f, runs, window, minima, setup.schedule != "constant", seen)
+views.step_inspector(runs, seen, f)
 code = st.expander("Generated NumPy code (what the engine runs)", key="code", on_change="rerun")
 if code.open:  # lazy, like the step table: the code highlighter loads only when asked for
     code.code(f.numpy_source, language="python")
-views.downloads(runs, f, animation)
+views.downloads(setup, runs, f, animation)

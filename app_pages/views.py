@@ -4,15 +4,26 @@ the core."""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import streamlit as st
 
+from app_pages import cursor
 from gdviz.field import sample
 from gdviz.figures.charts import metrics_figure, surface_figure
 from gdviz.figures.contour import backdrop, descent_figure, paint
 from gdviz.figures.curve import curve_figure
+from gdviz.figures.export import standalone_html
+from gdviz.figures.panels import metric_panels
+from gdviz.figures.step_arrows import step_arrows
 from gdviz.lessons.common import objective
+from gdviz.lessons.playground import export
 from gdviz.lessons.playground import runs as pg
+from gdviz.lessons.playground import steps as inside
+from gdviz.optimizers import OPTIMIZERS
+from gdviz.step_state import replay
 
+FIRST_STEPS = 12  # the first steps are frames one by one, however long the run
 CHART_CONFIG = {
     "displaylogo": False,
     "scrollZoom": False,
@@ -78,51 +89,67 @@ def status_list(runs) -> None:
             st.markdown(f":{colour}-badge[{word}] **{name}** · {run.trajectory.message}")
 
 
-@st.fragment
-def step_inspector(runs, objective, optimizer: str) -> None:
-    """Pick a step k and see the update with its numbers; the full table below."""
-    st.subheader("Step inspector", help="What one iteration of the update rule did.")
-    run = runs[0]
+class Inspection(NamedTuple):
+    """The run whose steps are written out and drawn, its replayed steps, the step shown, and
+    the id of the figure the cursor belongs to."""
+
+    index: int
+    replay: object
+    step: int
+    figure: str
+
+
+def inspection(setup, runs) -> Inspection:
+    """Which run to inspect (a choice when several are drawn) and the step the chart shows:
+    where it last stopped for this figure, else the end."""
+    index = 0
     if len(runs) > 1:
-        labels = [r.label for r in runs]
-        run = runs[labels.index(st.selectbox("Run", labels, key="inspect_run"))]
-    steps = int(run.trajectory.steps)
-    if steps == 0:
-        st.info("This run took no steps (it started where a stop rule already holds).")
-        return
-    k = st.slider("step k", 0, steps - 1, 0, key="inspect_step") if steps > 1 else 0
-    st.latex(pg.step_latex(run.trajectory, objective.gradient, k, optimizer))
-    f_k, f_next = run.trajectory.values[k], run.trajectory.values[k + 1]
-    st.caption(
-        f"f went from {f_k:.6g} to {f_next:.6g} ({'down' if f_next < f_k else 'UP'}); "
-        f"‖∇f‖ = {run.trajectory.grad_norms[k]:.4g}."
-    )
+        labels = [run.label for run in runs]
+        chosen = st.selectbox("Step arrows and inspector for", labels, key="inspect_run")
+        index = labels.index(chosen)
+    replay = cached_replay(setup, setup.function, index)
+    figure = cursor.figure_id(setup, index)
+    end = max(int(run.trajectory.steps) for run in runs)
+    step = cursor.reported(figure, end)
+    return Inspection(index, replay, end if step is None else step, figure)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def cached_replay(setup, text: str, index: int):
+    """Run ``index``'s steps with the optimizer's state, replayed (see gdviz.step_state)."""
+    run = cached_runs(setup, text)[index]
+    return replay(objective(text).gradient, run.trajectory, pg.optimizer_of(setup, index))
+
+
+INSPECTOR_HELP = (
+    "One iteration of the update rule with this step's numbers and the optimizer's memory. "
+    "k is the step the chart shows: drag its step slider, or pause it."
+)
+
+
+@st.fragment
+def step_inspector(runs, seen: Inspection, objective) -> None:
+    """Step k written out with its numbers: k is the step the chart shows (one cursor, see
+    app_pages/cursor.py); the full table below."""
+    end = max(int(run.trajectory.steps) for run in runs)
+    k = cursor.reported(seen.figure, end)
+    k = end if k is None else k
+    cursor.listen(seen.figure, k, "contour" if objective.dimension == 2 else "curve")
+    run, steps = runs[seen.index], seen.replay
+    with st.container(key=cursor.INSPECTOR):  # dimmed while the chart shows another step
+        if k < steps.steps:
+            st.subheader(f"Inside step {k} · {inside.name(steps)}", help=INSPECTOR_HELP)
+            st.latex(inside.step_latex(steps, k))
+            st.caption(inside.step_words(steps, run.trajectory, k))
+        else:
+            where = "the end of the run" if k == steps.steps else f"run ended at {steps.steps}"
+            st.subheader(f"Step {k}: {where}", help=INSPECTOR_HELP)
+            st.markdown(run.trajectory.message)
+            st.caption(inside.end_words(steps, run.trajectory))
     table = st.expander("All steps as a table", key="steps_table", on_change="rerun")
     if table.open:  # built only when opened: the table's code stays off the first page load
-        table.dataframe(
-            pg.trajectory_table(run.trajectory, objective.gradient), hide_index=True, height=260
-        )
-
-
-def downloads(runs, objective, figure) -> None:
-    """CSV of every step of every run; the animation as a standalone HTML file."""
-    left, right = st.columns(2)
-    left.download_button(
-        "Download steps (CSV)",
-        lambda: pg.runs_csv(runs, objective.gradient),
-        file_name="gdviz-trajectory.csv",
-        mime="text/csv",
-        on_click="ignore",
-        key="download_csv",
-    )
-    right.download_button(
-        "Download animation (HTML)",
-        lambda: figure.to_html(include_plotlyjs=True, auto_play=False),
-        file_name="gdviz-animation.html",
-        mime="text/html",
-        on_click="ignore",
-        key="download_html",
-    )
+        table.dataframe(pg.trajectory_table(run.trajectory, objective.gradient),
+                        hide_index=True, height=260)  # fmt: skip
 
 
 def chart(figure, key: str, **options):
@@ -130,37 +157,77 @@ def chart(figure, key: str, **options):
     return st.plotly_chart(figure, key=key, config=CHART_CONFIG, theme=None, **options)
 
 
-def descent_charts(f, runs, window, minima, show_learning_rate: bool):
-    """The animated contour (or 1-D curve, or 3-D surface) beside f, ‖∇f‖ and α per step.
+def descent_charts(f, runs, window, minima, show_learning_rate: bool, seen: Inspection):
+    """ONE animated figure: the contour (or 1-D curve) with the inspected run's step arrows,
+    and beside it f, ‖∇f‖ and α per step with a marker at the frame's step; the 3-D surface
+    (not animated) sits beside its own panels, marked at the inspected step.
 
     Returns the animated figure (for the HTML download).
     """
-    chart_col, metrics_col = st.columns([3, 2])
-    with chart_col:
-        if f.dimension == 2:
-            animation = descent_figure(cached_backdrop(f.text, window, minima), runs, f.gradient)
-            view = st.segmented_control(
-                "View", ["Contour (animated)", "3-D surface"], default="Contour (animated)",
-                key="view", label_visibility="collapsed",
-            )  # fmt: skip
-            if view == "3-D surface":
-                chart(surface_figure(sample(f.value, window, 120), runs), "surface")
-                st.caption("Drag to turn the surface. The path is lifted just above it.")
-            else:
-                chart(animation, "contour", on_select="rerun", selection_mode="points")
-                st.caption(
-                    "Colour: f from low (dark blue) to high (cream). Arrow: −∇f, the steepest "
-                    "way down. Click anywhere to start from there; ▶ Play to watch."
-                )
-        else:
-            animation = curve_figure(
-                f.value, f.gradient, window, runs, minima=[m[0] for m in minima]
-            )
-            chart(animation, "curve")
-            st.caption(
-                "The line through the current point is the tangent: its slope f′(x) sets "
-                "the step x ← x − α f′(x). ▶ Play to watch."
-            )
-    with metrics_col:
-        chart(metrics_figure(runs, show_learning_rate), "metrics")
+    panels = metric_panels(runs, show_learning_rate, (0.68, 1.0), 2, beside=(0.0, 0.58))
+    layers = [panels]
+    if f.dimension == 2:
+        label = OPTIMIZERS[seen.replay.optimizer].display_name
+        layers.insert(0, step_arrows(seen.replay, runs[seen.index].colour, label, window))
+        animation = descent_figure(cached_backdrop(f.text, window, minima), runs, f.gradient,
+                                   layers=layers, step=seen.step, inspected=seen.index,
+                                   first_steps=FIRST_STEPS)  # fmt: skip
+    else:
+        animation = curve_figure(f.value, f.gradient, window, runs, layers=layers,
+                                 minima=[m[0] for m in minima], step=seen.step,
+                                 first_steps=FIRST_STEPS)  # fmt: skip
+    animation.layout.meta = {"cursor": seen.figure}  # which figure a reported step belongs to
+    if f.dimension == 1:
+        chart(animation, "curve")
+        st.caption(
+            "The line through the current point is the tangent: its slope f′(x) sets the "
+            "step x ← x − α f′(x). ▶ Play to watch; the panels follow the step."
+        )
+        return animation
+    view = st.segmented_control(
+        "View", ["Contour (animated)", "3-D surface"], default="Contour (animated)",
+        key="view", label_visibility="collapsed",
+    )  # fmt: skip
+    if view == "3-D surface":
+        left, right = st.columns([3, 2])
+        with left:
+            chart(surface_figure(sample(f.value, window, 120), runs), "surface")
+            st.caption("Drag to turn the surface. The path is lifted just above it.")
+        with right:
+            chart(metrics_figure(runs, show_learning_rate, step=seen.step), "metrics")
+        return animation
+    chart(animation, "contour", on_select="rerun", selection_mode="points")
+    st.caption(
+        "Colour: f from low (dark blue) to high (cream). At the current step: dashed, "
+        "−α∇J (plain GD's step); solid, Δ (the step taken); violet, the optimizer's memory. "
+        "Click the map to start from there; ▶ Play or drag the step slider."
+    )
     return animation
+
+
+def downloads(setup, runs, objective, figure) -> None:
+    """CSV of every step of every run, the setup on its first lines; the animation as a
+    standalone HTML page with the title, formula, setup and verdict (works offline)."""
+    left, right = st.columns(2)
+    left.download_button(
+        "Download steps (CSV)",
+        lambda: export.runs_csv(setup, runs, objective),
+        file_name="gdviz-trajectory.csv",
+        mime="text/csv",
+        on_click="ignore",
+        key="download_csv",
+        help=export.READ_ME.capitalize() + ".",
+    )
+    right.download_button(
+        "Download animation (HTML)",
+        lambda: standalone_html(
+            figure,
+            export.title(setup, objective),
+            export.formula_mathml(objective),
+            export.setup_rows(setup, objective, runs),
+        ),  # fmt: skip
+        file_name="gdviz-animation.html",
+        mime="text/html",
+        on_click="ignore",
+        key="download_html",
+    )

@@ -35,7 +35,8 @@ def test_every_preset_runs(name):
     at.selectbox(key="preset").select(name).run()
     assert not at.exception
     assert at.text_input(key="function").value == PRESETS[name].text
-    assert len(at.get("plotly_chart")) >= 2
+    spec = figure(at)  # one animated figure: the plot and, beside it, the f and ‖∇f‖ panels
+    assert spec["layout"]["yaxis2"]["title"]["text"] == "f(θ)"
     assert at.success or at.warning or at.error  # a status banner is always shown
 
 
@@ -134,7 +135,12 @@ def test_a_run_of_one_step_is_inspected_without_a_slider():
     at = run_app(preset="Parabola (1-D)", lr="0.5")  # α·f″ = 1: one step lands on the minimum
     assert not at.exception
     assert "inspect_step" not in [s.key for s in at.slider]
-    assert any(r"\theta_{1} = \theta_{0}" in latex.value for latex in at.latex)
+    headings = [h.value for h in at.main.subheader]
+    assert "Step 1: the end of the run" in headings  # the chart shows the end first
+    chart_id = figure(at)["layout"]["meta"]["cursor"]
+    at.session_state["step_cursor"] = {"step": {"step": 0, "id": chart_id}}  # as the chart says
+    at.run()
+    assert any(r"\theta_{1} &= \theta_{0} + \Delta_{0}" in latex.value for latex in at.latex)
 
 
 def test_the_rate_slider_crosses_the_limit_in_one_stop_and_agrees_with_the_box():

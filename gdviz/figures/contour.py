@@ -25,6 +25,7 @@ from gdviz.figures.animation import (
     frames,
     playback_menus,
 )
+from gdviz.figures.layers import Layer, add_layers, start_at
 
 ARROW_FRACTION = 0.09  # arrow length as a fraction of the window's diagonal
 LEGEND_ROW = 18  # pixels one legend entry adds above the plot
@@ -199,17 +200,30 @@ def descent_figure(
     runs: Sequence[RunView],
     gradient: Callable[[np.ndarray], np.ndarray],
     frame_label: Callable[[int], str] | None = None,
+    *,
+    layers: Sequence[Layer] = (),
+    step: int | None = None,
+    inspected: int | None = None,
+    first_steps: int = 0,
 ) -> go.Figure:
     """Contour background plus an animated path per run, with Play/Pause and a step slider.
 
     Each frame is labelled ``frame_label(step)``; by default "step k", with "· f = …" for a
-    single run.
+    single run. ``layers`` ride on the same frames (:mod:`gdviz.figures.layers`); the figure
+    shows ``step`` before Play (default: the last); run ``inspected`` has no downhill arrow (a
+    layer draws its step instead); the first ``first_steps`` steps are frames one by one.
     """
     w = background.window
     arrow_length = ARROW_FRACTION * np.hypot(w.x_max - w.x_min, w.y_max - w.y_min)
     longest = max(run.trajectory.steps for run in runs)
     steps = frame_steps(longest, frame_count(longest, len(runs)))
-    arrows = [_downhill(run.trajectory, steps, gradient, arrow_length) for run in runs]
+    steps = np.union1d(steps, np.arange(min(first_steps, longest + 1)))
+    arrows = [
+        np.full((len(steps), 2), np.nan)
+        if index == inspected
+        else _downhill(run.trajectory, steps, gradient, arrow_length)
+        for index, run in enumerate(runs)
+    ]
     starts = np.array([run.trajectory.points[0] for run in runs])
     traces = [dict(trace) for trace in background.traces] + [
         dict(
@@ -247,12 +261,12 @@ def descent_figure(
             data += _moving(run.trajectory, steps, step, arrow)
         return data + [{"text": [f"  {label(step)}"]}]
 
-    for index, patch in zip(moving, traces_at(int(steps[-1])), strict=True):
-        traces[index].update(patch)  # show the final state before Play is pressed
     layout = background.layout | playback_menus(steps)
-    layout["height"] += LEGEND_ROW * (
-        len(runs) - 1
-    )  # a legend row per run: the plot keeps its size
+    layout["height"] += LEGEND_ROW * (len(runs) - 1)  # a legend row per run: same plot size
+    traces, layout, moving, traces_at = add_layers(traces, layout, moving, traces_at, layers)
+    shown = start_at(layout, steps, step)
+    for index, patch in zip(moving, traces_at(shown), strict=True):
+        traces[index].update(patch)  # the state shown before Play is pressed
     return figure(traces, layout, frames(steps, traces_at, moving))
 
 

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from gdviz.field import Window
 from gdviz.figures.animation import f32, figure, frame_count, frame_steps, frames, playback_menus
 from gdviz.figures.contour import RunView
+from gdviz.figures.layers import Layer, add_layers, start_at
 
 TANGENT_FRACTION = 0.12  # half-length of the tangent segment, as a fraction of the x range
 
@@ -27,8 +28,15 @@ def curve_figure(
     *,
     minima: Sequence[float] = (),
     height: int = 520,
+    layers: Sequence[Layer] = (),
+    step: int | None = None,
+    first_steps: int = 0,
 ) -> go.Figure:
-    """f(x) with each run's iterates animated along it, Play/Pause and a step slider."""
+    """f(x) with each run's iterates animated along it, Play/Pause and a step slider.
+
+    ``layers`` ride on the same frames (:mod:`gdviz.figures.layers`); the figure shows ``step``
+    before Play (default: the last); the first ``first_steps`` steps are frames one by one.
+    """
     xs = np.linspace(window.x_min, window.x_max, 600)
     with np.errstate(all="ignore"):
         ys = np.asarray(value(xs[:, None]), dtype=float) * np.ones_like(xs)
@@ -76,6 +84,7 @@ def curve_figure(
     )
     longest = max(run.trajectory.steps for run in runs)
     steps = frame_steps(longest, frame_count(longest, len(runs)))
+    steps = np.union1d(steps, np.arange(min(first_steps, longest + 1)))
     half = TANGENT_FRACTION * (window.x_max - window.x_min)
     slopes = [_slopes(run.trajectory, steps, derivative) for run in runs]
     moving = [i for r in range(len(runs)) for i in (3 + 4 * r, 4 + 4 * r, 5 + 4 * r)]
@@ -102,8 +111,6 @@ def curve_figure(
             label += f" · x = {t.points[current, 0]:.4g}, f′(x) = {slope:.3g}"
         return data + [{"text": [f"  {label}"]}]
 
-    for index, patch in zip(moving, traces_at(int(steps[-1])), strict=True):
-        traces[index].update(patch)
     layout = {
         "height": height,
         "margin": {"l": 50, "r": 10, "t": 30, "b": 100},
@@ -120,6 +127,10 @@ def curve_figure(
         "hovermode": "closest",
         "uirevision": "keep",
     } | playback_menus(steps)
+    traces, layout, moving, traces_at = add_layers(traces, layout, moving, traces_at, layers)
+    shown = start_at(layout, steps, step)
+    for index, patch in zip(moving, traces_at(shown), strict=True):
+        traces[index].update(patch)
     return figure(traces, layout, frames(steps, traces_at, moving))
 
 

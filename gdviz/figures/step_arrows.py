@@ -1,0 +1,149 @@
+r"""What the gradient says and what the optimizer did, drawn at the current step of a 2-D run.
+
+At step $k$, from $\theta_k$: the arrow $-\alpha_k\nabla J(\theta_k)$ (plain GD's step with the
+same rate) and the actual step $\Delta_k$ to $\theta_{k+1}$, both true to scale (when a step is
+too small to see, the step's drawings are magnified alike by a power of ten that the frame
+states); between them the method's memory. Momentum and Nesterov: the velocity's share of the step,
+$\Delta_k + \alpha_k\nabla J$ ($-\alpha_k\mu v_k$, resp. $-\alpha_k\mu v_{k+1}$), drawn from the
+tip of the gradient's arrow to the tip of $\Delta_k$. AdaGrad, RMSProp and Adam: the
+per-coordinate scale as an ellipse around $\theta_k$ with half-axes
+$\alpha_k \lVert u\rVert c_i$ (with $\Delta_k = -\alpha_k\, c \odot u$, see
+:func:`gdviz.step_state.direction_and_scale`): a step of the same length would land on a circle
+for GD; the scale squeezes that circle per coordinate, and $\Delta_k$ lands on the ellipse.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gdviz.figures.animation import f32
+from gdviz.figures.layers import Layer, short
+from gdviz.step_state import Replay, direction_and_scale
+
+VISIBLE = 0.025  # the shortest step drawn, as a fraction of the window's diagonal
+ELLIPSE_POINTS = 13  # joined by a spline: round, and small in every frame
+GRADIENT_COLOUR = "#1B1B1E"
+MEMORY_COLOUR = "#7B2CBF"
+MEMORY_NAMES = {
+    "momentum": "−αμvₖ: momentum carried over",
+    "nesterov": "−αμvₖ₊₁: momentum looked ahead",
+    "adagrad": "per-coordinate scale α/(√s+ε)",
+    "rmsprop": "per-coordinate scale α/(√s+ε)",
+    "adam": "per-coordinate scale α/(√v̂+ε)",
+}
+ADAPTIVE = ("adagrad", "rmsprop", "adam")
+
+
+def magnification(replay: Replay, k: int, diagonal: float) -> float:
+    """How many times longer than true scale step ``k`` is drawn: 1 when its step ‖Δₖ‖ is at
+    least ``VISIBLE`` of the window's ``diagonal``, else the power of ten that makes it so (the
+    frame says "arrows ×10"). Both arrows and the memory of a step share it, so they compare.
+
+    >>> from gdviz import descend, optimizers, parse_objective
+    >>> from gdviz.step_state import replay
+    >>> f = parse_objective("x^2 + 10y^2")
+    >>> run = descend(f, [-2.6, 1.2], optimizers.adam(0.05), max_steps=300)
+    >>> steps = replay(f.gradient, run, optimizers.adam(0.05))
+    >>> [magnification(steps, k, diagonal=7.2) for k in (0, 100, 299)]
+    [10.0, 1000.0, 10000000.0]
+    >>> times_label(10.0), times_label(1e7)
+    ('×10', '×10⁷')
+    """
+    length = float(np.linalg.norm(replay.updates[k]))
+    wanted = VISIBLE * diagonal
+    if not np.isfinite(length) or length == 0 or length >= wanted:
+        return 1.0
+    return float(10.0 ** np.ceil(np.log10(wanted / length)))
+
+
+def times_label(times: float) -> str:
+    """'×10', '×100', then powers of ten written as powers: '×10⁷'."""
+    power = round(np.log10(times))
+    return f"×{times:g}" if power <= 2 else "×10" + str(power).translate(_SUPERSCRIPTS)
+
+
+_SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def shapes_at(replay: Replay, k: int, times: float = 1.0) -> dict[str, np.ndarray]:
+    """Step ``k``'s arrows (start and tip, shape ``(2, 2)``) and the memory's shape, each
+    ``times`` as long as true scale.
+
+    ``gradient``: θₖ → θₖ − αₖ∇J(θₖ); ``update``: θₖ → θₖ + Δₖ; ``memory``: for momentum and
+    Nesterov the arrow from the gradient's tip to the update's, for adaptive methods the scale
+    ellipse (``ELLIPSE_POINTS`` points, closed) on which the update's tip lies; for GD empty.
+    """
+    step = replay.step(k)
+    here = step.point
+    with np.errstate(all="ignore"):
+        said = here - times * step.learning_rate * step.gradient
+        did = here + times * step.update
+        shapes = {"gradient": np.array([here, said]), "update": np.array([here, did])}
+        if replay.optimizer in ("momentum", "nesterov"):
+            shapes["memory"] = np.array([said, did])
+        elif replay.optimizer in ADAPTIVE:
+            direction, scale = direction_and_scale(replay, k)
+            radii = times * step.learning_rate * np.linalg.norm(direction) * scale
+            angle = np.linspace(0, 2 * np.pi, ELLIPSE_POINTS)
+            shapes["memory"] = here + radii * np.stack([np.cos(angle), np.sin(angle)], axis=1)
+        else:
+            shapes["memory"] = np.empty((0, 2))
+    return shapes
+
+
+def step_arrows(replay: Replay, colour: str, label: str, window) -> Layer:
+    """The layer: the gradient's arrow, the step's arrow (``colour``) and the memory, at every
+    frame step (nothing at the last point, where no step was taken), all of a step magnified
+    alike when its step is too small to see in ``window``, as the frame's corner says."""
+    arrow = {"symbol": ["circle", "arrow"], "size": [0, 11], "angleref": "previous"}
+    adaptive = replay.optimizer in ADAPTIVE
+    diagonal = float(np.hypot(window.x_max - window.x_min, window.y_max - window.y_min))
+    traces = (
+        _trace("−α∇J: what the gradient says", GRADIENT_COLOUR, "dash", arrow),
+        _trace(f"Δ: what {label} did", colour, "solid", arrow),
+        _trace(
+            MEMORY_NAMES.get(replay.optimizer, "memory"),
+            MEMORY_COLOUR,
+            "dot",
+            None if adaptive else arrow,
+            visible=replay.optimizer != "gd",
+        ),
+        {"type": "scatter", "mode": "text", "x": [window.x_max], "y": [window.y_max],
+         "textposition": "bottom left", "showlegend": False, "hoverinfo": "skip",
+         "textfont": {"size": 13, "color": MEMORY_COLOUR}},
+    )  # fmt: skip
+
+    def at(step: int) -> list[dict]:
+        if not 0 <= step < replay.steps:  # [None], not []: the legend keeps the entries
+            return [{"x": [None], "y": [None]} for _ in traces[:3]] + [{"text": [" "]}]
+        times = magnification(replay, step, diagonal)
+        shapes = shapes_at(replay, step, times)
+        return [
+            {"x": compact(shapes[name][:, 0]), "y": compact(shapes[name][:, 1])}
+            for name in ("gradient", "update", "memory")
+        ] + [{"text": [" " if times == 1 else f"arrows drawn {times_label(times)}  "]}]
+
+    return Layer(traces, (0, 1, 2, 3), at)
+
+
+def compact(values: np.ndarray):
+    """Two points as plain numbers, more as float32 (a typed array is shorter from ~4 on)."""
+    return short(values) if len(values) <= 4 else f32(values)
+
+
+def _trace(name: str, colour: str, dash: str, marker: dict | None, visible: bool = True) -> dict:
+    return {
+        "type": "scatter",
+        "mode": "lines+markers" if marker else "lines",
+        "name": name,
+        "showlegend": visible,
+        "visible": visible,
+        "hoverinfo": "skip",
+        "line": {
+            "color": colour,
+            "width": 2.6 if dash == "solid" else 2,
+            "dash": dash,
+            **({} if marker else {"shape": "spline"}),
+        },
+        **({"marker": {**marker, "color": colour}} if marker else {}),
+    }
