@@ -25,8 +25,10 @@ INSPECTOR = "step_inspector"  # the inspector's container key (CSS class st-key-
 _JS = r"""
 function watcher(root) {
   const w = { gd: null, data: {}, playing: false, sent: null, timer: 0, poll: 0, set: null };
-  const note = document.createElement('div');
-  note.style.cssText = 'font-size:0.9rem;color:#7B2CBF;min-height:1.3rem;';
+  const note = document.createElement('div');  // over the inspector's heading, right-aligned
+  note.style.cssText = 'position:absolute;right:0;top:1.7rem;z-index:2;font-size:1rem;' +
+    'color:#7B2CBF;background:rgba(255,255,255,0.92);padding:0 0.4rem;';
+  root.style.position = 'relative';
   root.appendChild(note);
   const chart = () => document.querySelector(`.st-key-${w.data.chart} .js-plotly-plot`);
   const shown = () => {  // the step of the frame the chart shows: its slider's active step

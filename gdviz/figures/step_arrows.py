@@ -20,24 +20,25 @@ from gdviz.figures.animation import f32
 from gdviz.figures.layers import Layer, short
 from gdviz.step_state import Replay, direction_and_scale
 
-VISIBLE = 0.025  # the shortest step drawn, as a fraction of the window's diagonal
+VISIBLE = 0.05  # the shortest step drawn, as a fraction of the window's diagonal
 ELLIPSE_POINTS = 13  # joined by a spline: round, and small in every frame
 GRADIENT_COLOUR = "#1B1B1E"
 MEMORY_COLOUR = "#7B2CBF"
 MEMORY_NAMES = {
-    "momentum": "−αμvₖ: momentum carried over",
-    "nesterov": "−αμvₖ₊₁: momentum looked ahead",
-    "adagrad": "per-coordinate scale α/(√s+ε)",
-    "rmsprop": "per-coordinate scale α/(√s+ε)",
-    "adam": "per-coordinate scale α/(√v̂+ε)",
+    "momentum": "−αμvₖ: momentum's share",
+    "nesterov": "−αμvₖ₊₁: look-ahead's share",
+    "adagrad": "scale per coordinate",
+    "rmsprop": "scale per coordinate",
+    "adam": "scale per coordinate",
 }
 ADAPTIVE = ("adagrad", "rmsprop", "adam")
 
 
 def magnification(replay: Replay, k: int, diagonal: float) -> float:
     """How many times longer than true scale step ``k`` is drawn: 1 when its step ‖Δₖ‖ is at
-    least ``VISIBLE`` of the window's ``diagonal``, else the power of ten that makes it so (the
-    frame says "arrows ×10"). Both arrows and the memory of a step share it, so they compare.
+    least ``VISIBLE`` of the window's ``diagonal``, else the least of 2, 5, 10, 20, 50, … that
+    makes it so (the frame says "arrows drawn ×5"). Both arrows and the memory of a step share
+    it, so they still compare.
 
     >>> from gdviz import descend, optimizers, parse_objective
     >>> from gdviz.step_state import replay
@@ -45,21 +46,26 @@ def magnification(replay: Replay, k: int, diagonal: float) -> float:
     >>> run = descend(f, [-2.6, 1.2], optimizers.adam(0.05), max_steps=300)
     >>> steps = replay(f.gradient, run, optimizers.adam(0.05))
     >>> [magnification(steps, k, diagonal=7.2) for k in (0, 100, 299)]
-    [10.0, 1000.0, 10000000.0]
-    >>> times_label(10.0), times_label(1e7)
-    ('×10', '×10⁷')
+    [10.0, 500.0, 10000000.0]
+    >>> times_label(5.0), times_label(2e7)
+    ('×5', '×2·10⁷')
     """
     length = float(np.linalg.norm(replay.updates[k]))
     wanted = VISIBLE * diagonal
     if not np.isfinite(length) or length == 0 or length >= wanted:
         return 1.0
-    return float(10.0 ** np.ceil(np.log10(wanted / length)))
+    power = 10.0 ** np.floor(np.log10(wanted / length))
+    return float(next(m * power for m in (1, 2, 5, 10) if m * power * length >= wanted))
 
 
 def times_label(times: float) -> str:
-    """'×10', '×100', then powers of ten written as powers: '×10⁷'."""
-    power = round(np.log10(times))
-    return f"×{times:g}" if power <= 2 else "×10" + str(power).translate(_SUPERSCRIPTS)
+    """'×5', '×200', then powers of ten written as powers: '×2·10⁷'."""
+    if times < 1000:
+        return f"×{times:g}"
+    power = int(np.floor(np.log10(times) + 1e-9))
+    mantissa = round(times / 10**power)
+    head = "" if mantissa == 1 else f"{mantissa}·"
+    return f"×{head}10" + str(power).translate(_SUPERSCRIPTS)
 
 
 _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
@@ -95,12 +101,12 @@ def step_arrows(replay: Replay, colour: str, label: str, window) -> Layer:
     """The layer: the gradient's arrow, the step's arrow (``colour``) and the memory, at every
     frame step (nothing at the last point, where no step was taken), all of a step magnified
     alike when its step is too small to see in ``window``, as the frame's corner says."""
-    arrow = {"symbol": ["circle", "arrow"], "size": [0, 11], "angleref": "previous"}
+    arrow = {"symbol": ["circle", "arrow"], "size": [0, 13], "angleref": "previous"}
     adaptive = replay.optimizer in ADAPTIVE
     diagonal = float(np.hypot(window.x_max - window.x_min, window.y_max - window.y_min))
     traces = (
-        _trace("−α∇J: what the gradient says", GRADIENT_COLOUR, "dash", arrow),
-        _trace(f"Δ: what {label} did", colour, "solid", arrow),
+        _trace("−α∇J: the gradient says", GRADIENT_COLOUR, "dash", arrow),
+        _trace(f"Δ: {label} did", colour, "solid", arrow),
         _trace(
             MEMORY_NAMES.get(replay.optimizer, "memory"),
             MEMORY_COLOUR,
@@ -141,7 +147,7 @@ def _trace(name: str, colour: str, dash: str, marker: dict | None, visible: bool
         "hoverinfo": "skip",
         "line": {
             "color": colour,
-            "width": 2.6 if dash == "solid" else 2,
+            "width": 3 if dash == "solid" else 2.4,
             "dash": dash,
             **({} if marker else {"shape": "spline"}),
         },

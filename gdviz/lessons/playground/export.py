@@ -116,8 +116,8 @@ def formula_mathml(objective) -> str:
     variables = "<mo>,</mo>".join(f"<mi>{name}</mi>" for name in objective.variables)
     body = sp.mathml(objective.expr, printer="presentation")
     return (
-        f'<math display="block"><mrow><mi>f</mi><mo>(</mo>{variables}<mo>)</mo>'
-        f"<mo>=</mo>{body}</mrow></math>"
+        f"<p><math><mrow><mi>f</mi><mo>(</mo>{variables}<mo>)</mo><mo>=</mo>{body}</mrow>"
+        "</math></p>"
     )
 
 
