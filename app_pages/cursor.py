@@ -38,13 +38,17 @@ function watcher(root) {
     return step ? Number(step.value) : null;
   };
   const figure = () => w.gd && w.gd.layout && w.gd.layout.meta && w.gd.layout.meta.cursor;
+  let drawn = null;  // what show() last wrote: it writes to the page only when that changes
   const show = () => {  // dim the inspector while it shows another step than the chart
     const k = shown(), ours = figure() === w.data.id;
     const behind = ours && (w.playing || (k !== null && k !== w.data.step));
+    const text = ours && w.playing ? '▶ Playing. Pause to see a step written out.'
+      : (behind ? `Writing out step ${k} …` : '');
+    if (drawn && drawn.behind === behind && drawn.text === text) return;
+    drawn = { behind, text };
     const box = document.querySelector(`.st-key-${w.data.inspector}`);
     if (box) { box.style.opacity = behind ? '0.3' : ''; box.style.transition = 'opacity 0.15s'; }
-    note.textContent = ours && w.playing ? `▶ Playing: step ${k}. Pause to see it written out.`
-      : (behind ? `Writing out step ${k} …` : '');
+    note.textContent = text;
   };
   const report = () => {
     clearTimeout(w.timer);
@@ -75,6 +79,7 @@ function watcher(root) {
   w.poll = setInterval(attach, 300);
   w.update = (data) => {
     w.data = data || {};
+    drawn = null;  // the inspector was drawn again: write its state afresh
     if (w.sent && w.sent.step === w.data.step) w.sent = null;
     attach(); show();
   };

@@ -11,13 +11,14 @@ from test_step_state import BOWL, START, make
 from gdviz import descend
 from gdviz.field import Window, sample
 from gdviz.figures.contour import RunView, backdrop, descent_figure
-from gdviz.figures.panels import metric_panels
+from gdviz.figures.panels import metric_panels, panel_height
 from gdviz.figures.step_arrows import magnification, shapes_at, step_arrows
 from gdviz.optimizers import OPTIMIZERS
 from gdviz.schedules import exponential
 from gdviz.step_state import direction_and_scale, replay
 
 WINDOW = Window(-3, 3, -2, 2)
+LABEL = 8  # the step label of a one-run contour (gdviz/figures/contour.py's trace order)
 DIAGONAL = float(np.hypot(6, 4))
 
 
@@ -78,8 +79,9 @@ def test_the_drawn_arrows_are_as_long_as_the_gradient_step_and_the_step_taken(na
                                    rtol=1e-5)  # fmt: skip
         if times == 1:  # true scale: the step's arrow ends on the path's next point
             np.testing.assert_allclose(update_arrow[1], run.points[k + 1], rtol=1e-6, atol=1e-7)
-        corner = patch(frame, said + 3)["text"][0]
-        assert (times == 1) == ("×" not in corner)
+        label = patch(frame, LABEL)["text"][0]  # the frame's own label says the factor
+        assert label.startswith(f"  step {k} · f = ")
+        assert (times == 1) == ("arrows drawn ×" not in label), label
         checked += 1
     assert checked > 20
 
@@ -115,26 +117,36 @@ def test_the_step_lands_on_the_per_coordinate_scale_ellipse(name):
 
 def test_gd_draws_no_memory():
     figure, _, _ = animated("gd")
-    assert figure["data"][trace_index(figure, "memory")]["visible"] is False
+    names = [str(trace.get("name")) for trace in figure["data"]]
+    assert "Δ: gd did" in names and not any("share" in n or "scale" in n for n in names)
 
 
 @pytest.mark.parametrize("name", ["gd", "adam"])
 def test_every_panel_marks_the_frames_own_step(name):
     figure, run, _ = animated(name)
-    markers = [i for i, t in enumerate(figure["data"])
-               if t.get("mode") == "markers" and str(t.get("xaxis", "")).startswith("x")
-               and t.get("xaxis") not in (None, "x")]  # fmt: skip
-    assert len(markers) == 3  # f, ‖∇f‖ and α (the schedule is not constant)
+    markers = next(i for i, t in enumerate(figure["data"])
+                   if t.get("mode") == "markers" and t.get("xaxis") not in (None, "x"))  # fmt: skip
+    overlay = figure["data"][markers]["xaxis"]
+    assert overlay == "x5" and figure["layout"]["yaxis5"]["range"] == [0, 1]  # paper heights
+    panels = [(figure["layout"][f"yaxis{n}"], figure["layout"][f"xaxis{n}"]) for n in (2, 3, 4)]
+    assert [axis["title"]["text"] for axis, _ in panels] == ["f(θ)", "‖∇f(θ)‖", "learning rate α"]
+    lines = [t for t in figure["data"] if t.get("xaxis") == overlay and t.get("mode") == "lines"]
+    assert len(lines) == 3  # every panel's line is on the overlay too: it stays during playback
     series = (run.values, run.grad_norms, run.learning_rates)
     for frame in figure["frames"]:
         k = int(frame["name"])
-        for index, values in zip(markers, series, strict=True):
-            part = patch(frame, index)
+        part = patch(frame, markers)  # one trace holds every panel's marker
+        for (axis, _), values, x, y in zip(panels, series, part["x"], part["y"], strict=True):
             if k < len(values):
-                assert part["x"] == [k]
-                np.testing.assert_allclose(part["y"], [values[k]], rtol=1e-6)
+                assert x == k
+                log = axis["type"] == "log"
+                paper = float(panel_height(values[k], axis["domain"], axis["range"], log))
+                assert axis["domain"][0] - 1e-9 <= paper <= axis["domain"][1] + 1e-9
+                assert y == pytest.approx(paper, rel=1e-6, abs=1e-9)  # on its panel's ticks
             else:  # no rate at the last point: no marker on the α panel
-                assert part["x"] == [None]
+                assert x is None
+    for _, axis in panels:  # fixed ranges: no axis is measured again during playback
+        assert axis["range"] == [-0.02 * run.steps, 1.02 * run.steps]
 
 
 def test_the_figure_opens_at_the_chosen_step_with_its_slider_there():

@@ -25,7 +25,7 @@ from gdviz.figures.animation import (
     frames,
     playback_menus,
 )
-from gdviz.figures.layers import Layer, add_layers, start_at
+from gdviz.figures.layers import Layer, add_layers, start_at, with_notes
 
 ARROW_FRACTION = 0.09  # arrow length as a fraction of the window's diagonal
 LEGEND_ROW = 18  # pixels one legend entry adds above the plot
@@ -251,14 +251,15 @@ def descent_figure(
             textfont={"size": 14},
         )
     )
-    moving = [index for r in range(len(runs)) for index in (5 + 4 * r, 6 + 4 * r, 7 + 4 * r)]
+    keeps = [3 if r != inspected else 2 for r in range(len(runs))]  # the inspected run's arrow
+    moving = [5 + 4 * r + i for r, kept in enumerate(keeps) for i in range(kept)]  # stays put
     moving.append(len(traces) - 1)
-    label = frame_label or partial(_step_label, runs)
+    label = with_notes(frame_label or partial(_step_label, runs), layers)
 
     def traces_at(step: int) -> list[dict]:
         data = []
-        for run, arrow in zip(runs, arrows, strict=True):
-            data += _moving(run.trajectory, steps, step, arrow)
+        for run, arrow, kept in zip(runs, arrows, keeps, strict=True):
+            data += _moving(run.trajectory, steps, step, arrow)[:kept]
         return data + [{"text": [f"  {label(step)}"]}]
 
     layout = background.layout | playback_menus(steps)

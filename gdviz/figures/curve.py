@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from gdviz.field import Window
 from gdviz.figures.animation import f32, figure, frame_count, frame_steps, frames, playback_menus
 from gdviz.figures.contour import RunView
-from gdviz.figures.layers import Layer, add_layers, start_at
+from gdviz.figures.layers import Layer, add_layers, start_at, with_notes
 
 TANGENT_FRACTION = 0.12  # half-length of the tangent segment, as a fraction of the x range
 
@@ -90,6 +90,8 @@ def curve_figure(
     moving = [i for r in range(len(runs)) for i in (3 + 4 * r, 4 + 4 * r, 5 + 4 * r)]
     moving.append(len(traces) - 1)
 
+    notes = with_notes(lambda step: "", layers)
+
     def traces_at(step: int) -> list[dict]:
         data = []
         for run, slope in zip(runs, slopes, strict=True):
@@ -109,6 +111,7 @@ def curve_figure(
             current = min(step, t.steps)
             slope = slopes[0][np.searchsorted(steps, step)]
             label += f" · x = {t.points[current, 0]:.4g}, f′(x) = {slope:.3g}"
+        label += notes(step)
         return data + [{"text": [f"  {label}"]}]
 
     layout = {

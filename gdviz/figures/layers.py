@@ -22,6 +22,14 @@ class Layer(NamedTuple):
     at: Callable[[int], list[dict]]
     layout: dict = {}  # merged into the figure's layout one level deep (e.g. extra axes)
     controls: tuple[float, float] | None = None  # paper x-range of Play and the slider
+    note: Callable[[int], str] | None = None  # words added to the frame's own step label
+
+
+def with_notes(label: Callable[[int], str], layers: Sequence[Layer]) -> Callable[[int], str]:
+    """The figure's frame label followed by every layer's note for the step (one text trace
+    for all: each text trace a frame moves costs about as much as a path)."""
+    notes = [layer.note for layer in layers if layer.note is not None]
+    return lambda step: label(step) + "".join(note(step) for note in notes)
 
 
 def add_layers(

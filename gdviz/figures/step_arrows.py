@@ -100,36 +100,34 @@ def shapes_at(replay: Replay, k: int, times: float = 1.0) -> dict[str, np.ndarra
 def step_arrows(replay: Replay, colour: str, label: str, window) -> Layer:
     """The layer: the gradient's arrow, the step's arrow (``colour``) and the memory, at every
     frame step (nothing at the last point, where no step was taken), all of a step magnified
-    alike when its step is too small to see in ``window``, as the frame's corner says."""
+    alike when its step is too small to see in ``window``, as the frame's label says."""
     arrow = {"symbol": ["circle", "arrow"], "size": [0, 13], "angleref": "previous"}
     adaptive = replay.optimizer in ADAPTIVE
     diagonal = float(np.hypot(window.x_max - window.x_min, window.y_max - window.y_min))
-    traces = (
+    traces = [
         _trace("−α∇J: the gradient says", GRADIENT_COLOUR, "dash", arrow),
         _trace(f"Δ: {label} did", colour, "solid", arrow),
-        _trace(
-            MEMORY_NAMES.get(replay.optimizer, "memory"),
-            MEMORY_COLOUR,
-            "dot",
-            None if adaptive else arrow,
-            visible=replay.optimizer != "gd",
-        ),
-        {"type": "scatter", "mode": "text", "x": [window.x_max], "y": [window.y_max],
-         "textposition": "bottom left", "showlegend": False, "hoverinfo": "skip",
-         "textfont": {"size": 13, "color": MEMORY_COLOUR}},
-    )  # fmt: skip
+    ]
+    shown = ["gradient", "update"]
+    if replay.optimizer in MEMORY_NAMES:  # GD has no memory to draw
+        memory = MEMORY_NAMES[replay.optimizer]
+        traces.append(_trace(memory, MEMORY_COLOUR, "dot", None if adaptive else arrow))
+        shown.append("memory")
 
     def at(step: int) -> list[dict]:
         if not 0 <= step < replay.steps:  # [None], not []: the legend keeps the entries
-            return [{"x": [None], "y": [None]} for _ in traces[:3]] + [{"text": [" "]}]
-        times = magnification(replay, step, diagonal)
-        shapes = shapes_at(replay, step, times)
-        return [
-            {"x": compact(shapes[name][:, 0]), "y": compact(shapes[name][:, 1])}
-            for name in ("gradient", "update", "memory")
-        ] + [{"text": [" " if times == 1 else f"arrows drawn {times_label(times)}  "]}]
+            return [{"x": [None], "y": [None]} for _ in traces]
+        shapes = shapes_at(replay, step, magnification(replay, step, diagonal))
+        return [{"x": compact(shapes[name][:, 0]), "y": compact(shapes[name][:, 1])}
+                for name in shown]  # fmt: skip
 
-    return Layer(traces, (0, 1, 2, 3), at)
+    def note(step: int) -> str:
+        if not 0 <= step < replay.steps:
+            return ""
+        times = magnification(replay, step, diagonal)
+        return "" if times == 1 else f" · arrows drawn {times_label(times)}"
+
+    return Layer(tuple(traces), tuple(range(len(traces))), at, note=note)
 
 
 def compact(values: np.ndarray):
@@ -137,13 +135,11 @@ def compact(values: np.ndarray):
     return short(values) if len(values) <= 4 else f32(values)
 
 
-def _trace(name: str, colour: str, dash: str, marker: dict | None, visible: bool = True) -> dict:
+def _trace(name: str, colour: str, dash: str, marker: dict | None) -> dict:
     return {
         "type": "scatter",
         "mode": "lines+markers" if marker else "lines",
         "name": name,
-        "showlegend": visible,
-        "visible": visible,
         "hoverinfo": "skip",
         "line": {
             "color": colour,

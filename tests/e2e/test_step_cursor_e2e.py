@@ -24,16 +24,16 @@ from gdviz.lessons.playground.runs import run_setup
 from gdviz.lessons.playground.setup import Setup
 
 INSPECTOR = ".st-key-step_inspector"
-# The step each view shows: the contour's own label, the marker on every side panel (their
-# traces sit on axes x2, x3, …), the slider's active step.
+# The step each view shows: the contour's own label, the marker on every side panel (one
+# trace on the panels' overlay axes holds them all), the slider's active step.
 VIEWS_JS = """() => {
   const gd = document.querySelector('.st-key-contour .js-plotly-plot');
   const label = gd.data.find(t => t.mode === 'text' && t.text && /step/.test(t.text[0]));
-  const markers = gd.data.filter(t => t.mode === 'markers' && t.xaxis && t.xaxis !== 'x');
+  const panels = gd.data.find(t => t.mode === 'markers' && t.xaxis && t.xaxis !== 'x');
   const slider = gd._fullLayout.sliders[0];
   return {
     label: Number(/step (\\d+)/.exec(label.text[0])[1]),
-    markers: markers.map(t => Array.from(t.x)[0]),
+    markers: Array.from(panels.x),
     slider: Number(gd.layout.sliders[0].steps[slider.active].value),
   };
 }"""
@@ -90,7 +90,7 @@ def test_while_playing_the_inspector_says_so_and_catches_up_on_pause(page: Page,
     press_play(page)
     page.wait_for_timeout(700)
     assert page.locator(INSPECTOR).evaluate("box => box.style.opacity") == "0.3"
-    expect(page.get_by_text(re.compile(r"Playing: step \d+"))).to_be_visible()
+    expect(page.get_by_text("▶ Playing. Pause to see a step written out.")).to_be_visible()
     page.locator(".updatemenu-button", has_text="Pause").first.click()
     caught_up(page)
     shown = views(page)
@@ -174,16 +174,21 @@ def test_a_click_on_the_side_panels_does_not_move_the_start(page: Page, app_url:
     open_page(page, app_url)
     start_x = page.locator('input[aria-label="x₀"]')
     before = start_x.input_value()
-    point = page.evaluate("""() => {  // where the f panel's marker sits (a selectable point)
-      const gd = document.querySelector('.st-key-contour .js-plotly-plot');
-      const marker = gd._fullData.find(t => t.xaxis === 'x2' && t.mode === 'markers');
-      const xa = gd._fullLayout.xaxis2, ya = gd._fullLayout.yaxis2;
-      const box = gd.getBoundingClientRect();
-      const k = marker.x[0], f = marker.y[0];
-      return [box.left + xa._offset + xa.c2p(k), box.top + ya._offset + ya.c2p(ya.d2c(f))];
-    }""")
-    page.mouse.click(*point)
-    page.wait_for_timeout(500)
-    wait_idle(page)
-    assert start_x.input_value() == before
+    for mode, k in (("lines", 2), ("markers", None)):  # a line's point, then the marker
+        point = page.evaluate(
+            """([mode, k]) => {  // where a panel trace draws step k (the marker: its own)
+          const gd = document.querySelector('.st-key-contour .js-plotly-plot');
+          const trace = gd._fullData.find(t => t.mode === mode && t.xaxis !== 'x');
+          const xa = gd._fullLayout['xaxis' + trace.xaxis.slice(1)];
+          const ya = gd._fullLayout['yaxis' + trace.yaxis.slice(1)];
+          const box = gd.getBoundingClientRect(), i = k === null ? 0 : k;
+          const x = trace.x[i], y = trace.y[i];
+          return [box.left + xa._offset + xa.c2p(x), box.top + ya._offset + ya.c2p(y)];
+        }""",
+            [mode, k],
+        )
+        page.mouse.click(*point)
+        page.wait_for_timeout(500)
+        wait_idle(page)
+        assert start_x.input_value() == before, mode
     no_exceptions(page)
