@@ -55,7 +55,7 @@ def schedule_words(setup: Setup) -> str:
 
 def setup_rows(setup: Setup, objective, runs: list[Run]) -> list[tuple[str, str]]:
     """The setup as (what, value) rows: function, start, optimizer, α and schedule, stop rules,
-    then each run's verdict (for now the engine's own message)."""
+    then each run's name and verdict (the engine's message, as the page's banner shows it)."""
     start = ", ".join(
         f"{name}₀ = {value:g}"
         for name, value in zip(objective.variables, (setup.start_x, setup.start_y), strict=False)
@@ -76,9 +76,9 @@ def setup_rows(setup: Setup, objective, runs: list[Run]) -> list[tuple[str, str]
                        f"|Δf| < {off(setup.value_tol)}"),
     ]  # fmt: skip
     for index, run in enumerate(runs):
-        what = run.label
+        what = run.label.split(" — ")[0]  # its short status: the message says it in full
         if setup.compare == "optimizers":
-            what = f"{run.label} [{optimizer_words(setup, index)}]"
+            what = f"{what} [{optimizer_words(setup, index)}]"
         rows.append((f"run {index + 1}", f"{what}: {run.trajectory.message}"))
     return rows
 
