@@ -12,7 +12,7 @@ from gdviz import descend
 from gdviz.field import Window, sample
 from gdviz.figures.contour import RunView, backdrop, descent_figure
 from gdviz.figures.panels import metric_panels, panel_height
-from gdviz.figures.step_arrows import magnification, shapes_at, step_arrows
+from gdviz.figures.step_arrows import ROOM, magnification, shapes_at, step_arrows
 from gdviz.optimizers import OPTIMIZERS
 from gdviz.schedules import exponential
 from gdviz.step_state import direction_and_scale, replay
@@ -73,10 +73,11 @@ def test_the_drawn_arrows_are_as_long_as_the_gradient_step_and_the_step_taken(na
             np.linalg.norm(np.diff(gradient_arrow, axis=0)),
             times * step.learning_rate * run.grad_norms[k],
             rtol=1e-5,
+            atol=1e-6,  # the tips are sent with 7 significant digits
         )
         np.testing.assert_allclose(np.linalg.norm(np.diff(update_arrow, axis=0)),
                                    times * np.linalg.norm(run.points[k + 1] - run.points[k]),
-                                   rtol=1e-5)  # fmt: skip
+                                   rtol=1e-5, atol=1e-6)  # fmt: skip
         if times == 1:  # true scale: the step's arrow ends on the path's next point
             np.testing.assert_allclose(update_arrow[1], run.points[k + 1], rtol=1e-6, atol=1e-7)
         label = patch(frame, LABEL)["text"][0]  # the frame's own label says the factor
@@ -160,3 +161,18 @@ def test_the_figure_opens_at_the_chosen_step_with_its_slider_there():
                 assert figure["data"][index][axis] == part[axis]  # drawn as frame 7 draws it
     names = [int(f["name"]) for f in figure["frames"]]
     assert names[:12] == list(range(12)) and names[-1] == run.steps  # the first steps, one by one
+
+
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_a_magnified_step_stays_inside_the_window(name):
+    """Magnified (a short Δ), no drawing of the step reaches past ROOM of the diagonal: the
+    gradient's arrow keeps its tip on the map even where Adam steps far shorter than GD."""
+    _, run, steps = animated(name)
+    for k in range(steps.steps):
+        times = magnification(steps, k, DIAGONAL)
+        if times == 1:
+            continue
+        for shape in shapes_at(steps, k, times).values():
+            if len(shape):
+                reach = np.linalg.norm(shape - run.points[k], axis=-1).max()
+                assert reach <= ROOM * DIAGONAL * (1 + 1e-9), (k, times)

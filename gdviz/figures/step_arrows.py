@@ -21,6 +21,7 @@ from gdviz.figures.layers import Layer, short
 from gdviz.step_state import Replay, direction_and_scale
 
 VISIBLE = 0.05  # the shortest step drawn, as a fraction of the window's diagonal
+ROOM = 0.4  # the farthest a magnified step's drawings reach, as a fraction of the diagonal
 ELLIPSE_POINTS = 13  # joined by a spline: round, and small in every frame
 GRADIENT_COLOUR = "#1B1B1E"
 MEMORY_COLOUR = "#7B2CBF"
@@ -37,8 +38,10 @@ ADAPTIVE = ("adagrad", "rmsprop", "adam")
 def magnification(replay: Replay, k: int, diagonal: float) -> float:
     """How many times longer than true scale step ``k`` is drawn: 1 when its step ‖Δₖ‖ is at
     least ``VISIBLE`` of the window's ``diagonal``, else the least of 2, 5, 10, 20, 50, … that
-    makes it so (the frame says "arrows drawn ×5"). Both arrows and the memory of a step share
-    it, so they still compare.
+    makes it so (the frame says "arrows drawn ×5") — but never so much that the longest of the
+    step's drawings (often the gradient's arrow: Adam's steps are far shorter than α‖∇J‖) would
+    reach past ``ROOM`` of the diagonal. Both arrows and the memory of a step share it, so they
+    still compare.
 
     >>> from gdviz import descend, optimizers, parse_objective
     >>> from gdviz.step_state import replay
@@ -46,7 +49,7 @@ def magnification(replay: Replay, k: int, diagonal: float) -> float:
     >>> run = descend(f, [-2.6, 1.2], optimizers.adam(0.05), max_steps=300)
     >>> steps = replay(f.gradient, run, optimizers.adam(0.05))
     >>> [magnification(steps, k, diagonal=7.2) for k in (0, 100, 299)]
-    [10.0, 500.0, 10000000.0]
+    [2.0, 500.0, 10000000.0]
     >>> times_label(5.0), times_label(2e7)
     ('×5', '×2·10⁷')
     """
@@ -55,7 +58,22 @@ def magnification(replay: Replay, k: int, diagonal: float) -> float:
     if not np.isfinite(length) or length == 0 or length >= wanted:
         return 1.0
     power = 10.0 ** np.floor(np.log10(wanted / length))
-    return float(next(m * power for m in (1, 2, 5, 10) if m * power * length >= wanted))
+    times = next(m * power for m in (1, 2, 5, 10) if m * power * length >= wanted)
+    drawn = shapes_at(replay, k)
+    with np.errstate(all="ignore"):
+        reach = max(float(np.nanmax(np.linalg.norm(shape - replay.points[k], axis=-1)))
+                    for shape in drawn.values() if len(shape))  # fmt: skip
+    if np.isfinite(reach) and reach * times > ROOM * diagonal:
+        times = _one_two_five_below(ROOM * diagonal / reach)
+    return float(max(times, 1.0))
+
+
+def _one_two_five_below(limit: float) -> float:
+    """The largest of 1, 2, 5, 10, 20, … not above ``limit`` (1 when ``limit`` < 1)."""
+    if limit < 1:
+        return 1.0
+    power = 10.0 ** np.floor(np.log10(limit))
+    return float(next(m * power for m in (5, 2, 1) if m * power <= limit * (1 + 1e-12)))
 
 
 def times_label(times: float) -> str:
