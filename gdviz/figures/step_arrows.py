@@ -20,7 +20,7 @@ from gdviz.figures.animation import f32
 from gdviz.figures.layers import Layer, short
 from gdviz.step_state import Replay, direction_and_scale
 
-VISIBLE = 0.05  # the shortest step drawn, as a fraction of the window's diagonal
+VISIBLE = 0.1  # the shortest step drawn, as a fraction of the window's diagonal
 ROOM = 0.4  # the farthest a magnified step's drawings reach, as a fraction of the diagonal
 ELLIPSE_POINTS = 13  # joined by a spline: round, and small in every frame
 GRADIENT_COLOUR = "#1B1B1E"
@@ -49,7 +49,7 @@ def magnification(replay: Replay, k: int, diagonal: float) -> float:
     >>> run = descend(f, [-2.6, 1.2], optimizers.adam(0.05), max_steps=300)
     >>> steps = replay(f.gradient, run, optimizers.adam(0.05))
     >>> [magnification(steps, k, diagonal=7.2) for k in (0, 100, 299)]
-    [2.0, 500.0, 10000000.0]
+    [2.0, 500.0, 20000000.0]
     >>> times_label(5.0), times_label(2e7)
     ('×5', '×2·10⁷')
     """
