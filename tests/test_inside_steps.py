@@ -72,3 +72,32 @@ def test_numbers_read_like_a_textbook():
     assert number(0.05) == "0.05" and number(-1.23456) == "-1.235"
     assert number(1e-8) == "10^{-8}" and number(3.2e-5) == r"3.2 \cdot 10^{-5}"
     assert vector([1.0, 2.2e-16]) == r"\begin{pmatrix} 1 \\ 0 \end{pmatrix}"  # rounding noise
+
+
+@pytest.mark.parametrize("name", ["momentum", "nesterov", "adagrad", "rmsprop", "adam"])
+def test_the_words_name_the_memory_the_contour_draws(name):
+    """The caption's numbers are the violet drawing's: momentum's and Nesterov's share (the
+    arrow from the gradient's tip to the step's), the adaptive methods' scale per coordinate."""
+    from gdviz.figures.step_arrows import shapes_at
+    from gdviz.lessons.playground.steps import memory_words, pair
+    from gdviz.step_state import direction_and_scale
+
+    optimizer = make(name)
+    steps = replay(BOWL.gradient, descend(BOWL, START, optimizer, max_steps=5), optimizer)
+    for k in range(2):
+        words = memory_words(steps, k)
+        if name in ("momentum", "nesterov"):
+            tail, tip = shapes_at(steps, k)["memory"]
+            assert words.endswith(f"= {pair(tip - tail)}."), words
+        else:
+            assert pair(direction_and_scale(steps, k)[1]) in words, words
+        assert ("look" in words) == (name == "nesterov")
+
+
+def test_a_run_that_never_steps_says_so():
+    from gdviz.lessons.playground.steps import end_words
+
+    optimizer = make("adam")
+    run = descend(BOWL, np.zeros(2), optimizer, max_steps=5)  # the minimum: ‖∇f‖ = 0 at once
+    steps = replay(BOWL.gradient, run, optimizer)
+    assert steps.steps == 0 and "no step to write out" in end_words(steps, run)

@@ -25,7 +25,7 @@ import re
 import numpy as np
 
 from gdviz.optimizers import OPTIMIZERS
-from gdviz.step_state import Replay, bias_corrected
+from gdviz.step_state import Replay, bias_corrected, direction_and_scale
 
 HEAD = (
     r"g_{⟨k⟩} &= \nabla J(\theta_{⟨k⟩}) = \nabla J⟨θ⟩ = ⟨g⟩,"
@@ -194,7 +194,8 @@ def name(replay: Replay) -> str:
 
 
 def step_words(replay: Replay, trajectory, k: int) -> str:
-    """What step ``k`` did to f, and how its length compares with plain GD's at the same α."""
+    """What step ``k`` did to f, how its length compares with plain GD's at the same α, and
+    what the memory drawn on the contour holds at this step."""
     step = replay.step(k)
     before, after = float(trajectory.values[k]), float(trajectory.values[k + 1])
     way = "down" if after < before else "UP"
@@ -207,16 +208,71 @@ def step_words(replay: Replay, trajectory, k: int) -> str:
     ratio = f" ({did / said:.3g} × as long)" if said > 0 and np.isfinite(did / said) else ""
     return words + (
         f"Plain GD at this α would step α‖∇J‖ = {said:.4g}; {name(replay)} stepped "
-        f"‖Δ‖ = {did:.4g}{ratio}: the difference is its memory."
+        f"‖Δ‖ = {did:.4g}{ratio}: the difference is its memory. " + memory_words(replay, k)
     )
+
+
+def memory_words(replay: Replay, k: int) -> str:
+    """The memory's part in step ``k``, in the numbers the contour draws (violet).
+
+    >>> from gdviz import descend, optimizers, parse_objective
+    >>> import textwrap
+    >>> from gdviz.step_state import replay
+    >>> f = parse_objective("x^2 + 10y^2")
+    >>> nesterov = optimizers.nesterov(0.01)
+    >>> run = descend(f, [-2.6, 1.2], nesterov)
+    >>> print(textwrap.fill(memory_words(replay(f.gradient, run, nesterov), 0), 90))
+    Nesterov looks ahead: to the gradient now it adds μv₁, the push the velocity gives next,
+    so it brakes before the slope turns; that share is −αμv₁ = (0.0468, −0.216).
+    """
+    step, optimizer = replay.step(k), replay.optimizer
+    mu = replay.hyperparameters.get("momentum", 0.0)
+    with np.errstate(all="ignore"):
+        if optimizer == "momentum":
+            share = -step.learning_rate * mu * step.before.velocity
+            return (f"Momentum's share, the velocity carried over, is −αμv{_sub(k)} = "
+                    f"{pair(share)}.")  # fmt: skip
+        if optimizer == "nesterov":
+            share = -step.learning_rate * mu * step.after.velocity
+            return (
+                f"Nesterov looks ahead: to the gradient now it adds μv{_sub(k + 1)}, the push the "
+                "velocity gives next, so it brakes before the slope turns; that share is "
+                f"−αμv{_sub(k + 1)} = {pair(share)}."
+            )
+        if optimizer in ("adagrad", "rmsprop", "adam"):
+            _, scale = direction_and_scale(replay, k)
+            squares = "v̂" if optimizer == "adam" else f"s{_sub(k + 1)}"
+            drawn = " (the ellipse on the map)" if replay.points.shape[1] == 2 else ""
+            return (f"Its scale per coordinate, 1/(√{squares} + ε) = {pair(scale)}{drawn}, "
+                    "shrinks each coordinate's step on its own.")  # fmt: skip
+    return ""
+
+
+def pair(values) -> str:
+    """A few numbers as a student reads them (a true minus sign, the exponent's left alone).
+
+    >>> pair([0.04681, -0.2160, -1.5e-05, -0.0])
+    '(0.0468, −0.216, −1.5e-05, 0)'
+    """
+    texts = (f"{v + 0.0:.3g}" for v in np.atleast_1d(values).tolist())  # + 0.0: no −0
+    return "(" + ", ".join("−" + t[1:] if t.startswith("-") else t for t in texts) + ")"
+
+
+def _sub(number: int) -> str:
+    return str(number).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
 
 
 def end_words(replay: Replay, trajectory) -> str:
     """The last point: where the run stopped, and that no step is taken there."""
     n = replay.steps
     point = ", ".join(f"{value:.4g}" for value in np.atleast_1d(trajectory.points[n]))
-    return (
+    where = (
         f"θ_{n} = ({point}), f = {float(trajectory.values[n]):.6g}, "
-        f"‖∇f‖ = {float(trajectory.grad_norms[n]):.4g}. No step is taken from the last point: "
-        "drag the chart's step slider back to see a step written out."
+        f"‖∇f‖ = {float(trajectory.grad_norms[n]):.4g}. "
+    )
+    if n == 0:
+        return where + "The run stopped where it started: there is no step to write out."
+    return where + (
+        "No step is taken from the last point: drag the chart's step slider back to see a "
+        "step written out."
     )
