@@ -3,11 +3,18 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
+WORKERS ?= 2
+HOST ?= 0.0.0.0
 
-.PHONY: run test unit e2e lint format bench browser clean
+.PHONY: run serve test unit e2e load lint format bench loadtest browser nginx clean
 
 run: $(VENV)/.runtime
 	$(PY) -m streamlit run app.py --server.port $(PORT)
+
+# A lecture hall: WORKERS Streamlit processes behind nginx on PORT (deploy/serve.py). Ctrl-C
+# stops them all.
+serve: $(VENV)/.runtime nginx
+	$(PY) deploy/serve.py --workers $(WORKERS) --port $(PORT) --host $(HOST)
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +39,10 @@ browser:
 		$(PY) -m playwright install chromium; \
 	fi
 
+# nginx for `make serve` and the load tests (deploy/install-nginx.sh: Debian's package as root).
+nginx:
+	@bash deploy/install-nginx.sh
+
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
@@ -40,20 +51,29 @@ format: $(VENV)/.dev
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-test: $(VENV)/.dev browser lint
+test: $(VENV)/.dev browser nginx lint
 	$(PY) -m pytest
 
 unit: $(VENV)/.dev
-	$(PY) -m pytest --ignore=tests/e2e
+	$(PY) -m pytest --ignore=tests/e2e --ignore=tests/load
 
 e2e: $(VENV)/.dev browser
 	$(PY) -m pytest tests/e2e
+
+load: $(VENV)/.dev nginx
+	$(PY) -m pytest tests/load
 
 bench: $(VENV)/.dev browser
 	$(PY) bench/run.py
 	$(PY) bench/data_bench.py
 	$(PY) bench/lab_bench.py
 	$(PY) bench/page_bench.py
+	$(PY) bench/instant_rate_bench.py
+
+# The real server under a class of browserless sessions (bench/loadtest.py; its docstring lists
+# the stages): LOADTEST="--stages cpu class hall" picks some, "--app DIR" adds another checkout.
+loadtest: $(VENV)/.dev nginx
+	$(PY) bench/loadtest.py $(LOADTEST)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -7,6 +7,7 @@ Streamlit to its legacy multipage mode until the first ``st.navigation`` call.
 
 import streamlit as st
 
+import app_pages.warmup  # noqa: F401  (start-up work, once per server process: see its docstring)
 from app_pages import state
 
 st.set_page_config(page_title="gdviz · gradient descent, visualised", page_icon="⛰️", layout="wide")
@@ -23,6 +24,7 @@ PAGES = [
         icon=":material/speed:",
         url_path="learning-rate",
     ),
+    st.Page("app_pages/predict.py", title="Predict, then play", icon=":material/quiz:"),
 ]
 
 st.html("<style>.block-container {padding-top: 2.2rem;}</style>")

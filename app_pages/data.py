@@ -4,7 +4,7 @@ import hashlib
 
 import streamlit as st
 
-from app_pages import state, views, widgets
+from app_pages import instant_rate, state, views, widgets
 from app_pages.state import DATA as FORM
 from gdviz import datasets
 from gdviz.figures.data import page_figures
@@ -161,6 +161,13 @@ st.subheader("A fair comparison: loss against steps and against data seen")
 views.chart(losses, P + "losses")
 st.caption(text.LOSS_CAPTION)
 st.dataframe(data_runs.summary_table(comparison), hide_index=True, key=P + "table")
+instant = st.expander("Instant α for batch GD: drag α across 2/λmax", key=P + "instant",
+                      on_change="rerun")  # fmt: skip
+if instant.open:  # built only when asked for: one batched family of every slider stop
+    with instant:
+        problem = comparison.problem
+        family = data_runs.batch_family(setup, problem)
+        instant_rate.show_data_family(family, problem, tuple(problem.solution))
 st.download_button("Download the trajectories (CSV)", key=P + "download_csv",
                    data=lambda: data_runs.trajectories_csv(comparison), on_click="ignore",
                    file_name="gdviz-batch-vs-sgd.csv", mime="text/csv")  # fmt: skip

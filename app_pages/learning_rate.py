@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from app_pages import state, views, widgets
+from app_pages import challenges, instant_rate, state, views, widgets
 from app_pages.state import LAB as FORM
 from gdviz.figures import basins as basin_figures
 from gdviz.figures import cobweb
 from gdviz.figures import lab as figures
 from gdviz.figures.lab_sweep import sweep_figure
-from gdviz.lessons.common import preset_fields
+from gdviz.lessons.common import objective, preset_fields
 from gdviz.lessons.learning_rate import basins
 from gdviz.lessons.learning_rate import runs as lab_runs
 from gdviz.lessons.learning_rate import setup as lab_settings
@@ -27,6 +27,14 @@ theory = st.cache_resource(max_entries=64, show_spinner=False)(lab.theory)  # ke
 def compute(_work, setup: lab_settings.LabSetup):
     """``_work(setup, theory)``, e.g. ``lab_sweep.sweep`` (not hashed: ``setup.section`` is)."""
     return _work(setup, theory(setup.theory_key))
+
+
+@st.cache_resource(max_entries=36, show_spinner=False)
+def side_chart(text: str, window, minima, overlay: bool, drawn: tuple, _views, _background):
+    """One side-by-side chart, keyed on what it draws (``drawn``: each path's label, colour and
+    points): changing one of five rates rebuilds one chart, not five."""
+    f = objective(text)
+    return figures.paths_figure(f, window, minima, _views, _background, not overlay)
 
 
 @st.cache_resource(max_entries=1, show_spinner=False)
@@ -86,7 +94,7 @@ with st.sidebar:
     name = st.selectbox("Optimizer", list(OPTIMIZERS), key=P + "optimizer", help=TEXT["opt"],
                         format_func=lambda n: OPTIMIZERS[n].display_name)  # fmt: skip
     widgets.hyperparameter_inputs(name, P)
-    if section in ("sweep", "schedules", "basins"):
+    if section in ("sweep", "schedules", "basins", "instant"):
         widgets.learning_rate_input(P + "learning_rate", "Your learning rate α")
     if section != "basins":  # Basins have their own step budget
         section_controls("run")
@@ -126,10 +134,16 @@ if section == "side":
     for i, (run, group) in enumerate(zip(runs, groups, strict=False)):
         with columns[i % len(columns)]:
             st.markdown("" if setup.overlay else views.heading(run.name, run.verdict))
-            chart = figures.paths_figure(f, window, minima, group, background, not setup.overlay)
+            drawn = tuple((view.label, view.colour, view.trajectory.points) for view in group)
+            chart = side_chart(setup.function, window, minima, setup.overlay, drawn, group,
+                               background)  # fmt: skip
             views.chart(chart, f"{P}side_chart_{i}")
     chart = figures.losses_figure(paths, info.f_star)
     views.chart(chart, P + "side_losses")
+elif section == "instant":
+    family = compute(lab_runs.instant_family, key)
+    instant_rate.show_family(family, setup.function, window, minima, f"Hessian {info.where}")
+    st.caption(TEXT["instant"])
 elif section == "sweep":
     result = compute(lab_sweep.sweep, key)
     st.markdown(views.heading(result.yours.name, result.yours.verdict))
@@ -154,3 +168,6 @@ else:
     chart = basin_figures.basin_figure(store[key], (setup.start_x, setup.start_y))
     views.chart(chart, P + "basin_chart")
     st.caption(TEXT["basins"].format(steps=setup.basin_steps))
+if section in ("side", "sweep"):  # the sweep shows your α: it can be asked about too
+    kinds = ("threshold", "outcome", "steps") if section == "sweep" else ("threshold",)
+    challenges.maker(vars(setup), kinds, P + "challenge")

@@ -2,9 +2,11 @@
 
 import streamlit as st
 
-from app_pages import state, views, widgets
+from app_pages import challenges, state, views, widgets
 from app_pages.state import PLAYGROUND as FORM
 from gdviz.lessons.common import matching_preset, preset_fields, view_window
+from gdviz.lessons.learning_rate import setup as lab_settings
+from gdviz.lessons.learning_rate.setup import LabSetup
 from gdviz.lessons.playground import runs as pg
 from gdviz.lessons.playground.setup import COMPARE_MODES
 from gdviz.optimizers import OPTIMIZERS
@@ -87,16 +89,25 @@ if hint:
 
 runs = views.cached_runs(setup, setup.function)
 if len(runs) == 1:
-    views.status_banner(runs[0].trajectory)
+    views.status_banner(runs[0].trajectory, problem=f)
 else:
-    views.status_list(runs)
+    views.status_list(runs, f)
 
 window = view_window(f, setup, preset)
 minima = preset.minima if preset else ()
 seen = views.inspection(setup, runs)  # the inspected run and the step the chart shows
 animation = views.descent_charts(f, runs, window, minima, setup.schedule != "constant", seen)
+lab_setup = LabSetup(section="instant", preset=setup.preset, function=setup.function,
+                     optimizer=setup.optimizer, learning_rate=setup.learning_rate,
+                     start_x=setup.start_x, start_y=setup.start_y,
+                     max_steps=min(setup.max_steps, 5000), **setup.hyperparameters)  # fmt: skip
+st.page_link("app_pages/learning_rate.py", label="Drag α live: this setup in Instant α",
+             icon=":material/tune:", query_params=lab_settings.encode(lab_setup))  # fmt: skip
 views.step_inspector(runs, seen, f)
 code = st.expander("Generated NumPy code (what the engine runs)", key="code", on_change="rerun")
 if code.open:  # lazy, like the step table: the code highlighter loads only when asked for
     code.code(f.numpy_source, language="python")
 views.downloads(setup, runs, f, animation)
+racers = setup.compare_optimizers if setup.compare == "optimizers" else ()
+kinds = ("race",) * (2 <= len(racers) <= 4) + ("outcome", "steps", "threshold", "basin")
+challenges.maker(vars(setup) | ({"racers": racers} if racers else {}), kinds, "challenge")

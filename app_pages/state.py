@@ -24,6 +24,7 @@ from gdviz import urlstate
 from gdviz.lessons.data import setup as data_setup
 from gdviz.lessons.learning_rate import setup as lab_setup
 from gdviz.lessons.playground import setup as playground_setup
+from gdviz.lessons.predict import setup as predict_setup
 
 HELPER_SUFFIXES = ("", "_slider", "_text")  # a field's own widget, its log slider, its text box
 
@@ -47,7 +48,8 @@ class Form:
 PLAYGROUND = Form("", playground_setup.Setup, playground_setup)
 DATA = Form("data_", data_setup.DataSetup, data_setup)
 LAB = Form("lr_", lab_setup.LabSetup, lab_setup)
-FORMS = (PLAYGROUND, DATA, LAB)
+PREDICT = Form("predict_", predict_setup.PredictSetup, predict_setup)
+FORMS = (PLAYGROUND, DATA, LAB, PREDICT)
 
 
 def keep(forms: tuple[Form, ...] = FORMS) -> None:
@@ -62,12 +64,19 @@ def keep(forms: tuple[Form, ...] = FORMS) -> None:
 
 
 def open_form(form: Form) -> list[str]:
-    """Seed the page's widgets from its URL where they have no value yet; the link's problems
-    (one line per ignored value), remembered for the session's first visit of the page."""
-    setup, problems = form.lesson.decode(st.query_params.to_dict())
+    """Seed the page's widgets from its URL; return the link's problems (one line per ignored
+    value). A link the page did not write itself (followed, pasted, or from another page's
+    "open in …") sets the whole setup; otherwise, e.g. back from another page with an empty
+    URL, the values the student left win."""
+    params = st.query_params.to_dict()
+    setup, problems = form.lesson.decode(params)
     state = st.session_state
+    followed = bool(params) and params != state.get(form.key("_published"))
     for name, value in asdict(setup).items():
-        state.setdefault(form.key(name), list(value) if isinstance(value, tuple) else value)
+        if followed or form.key(name) not in state:
+            set_fields(form, {name: value})
+    if followed:
+        state[form.key("_link_problems")] = problems
     return state.setdefault(form.key("_link_problems"), problems)
 
 
@@ -87,7 +96,9 @@ def current(form: Form):
 
 def publish(form: Form, setup) -> None:
     """Write ``setup`` to the URL (only what differs from the defaults)."""
-    st.query_params.from_dict(form.lesson.encode(setup))
+    params = form.lesson.encode(setup)
+    st.query_params.from_dict(params)
+    st.session_state[form.key("_published")] = params
 
 
 def bounds(form: Form, name: str) -> tuple[float, float]:

@@ -22,6 +22,7 @@ from gdviz.lessons.playground import runs as pg
 from gdviz.lessons.playground import steps as inside
 from gdviz.optimizers import OPTIMIZERS
 from gdviz.step_state import replay
+from gdviz.verdicts import verdict
 
 FIRST_STEPS = 12  # the first steps are frames one by one, however long the run
 CHART_CONFIG = {
@@ -63,30 +64,36 @@ def cached_backdrop(text: str, window, minima):
     return backdrop(sample(objective(text).value, window, 120), minima)
 
 
-def status_banner(trajectory, label: str = "") -> None:
-    """The engine's message, coloured by outcome."""
+KIND_STYLE = {  # how a verdict kind looks: Streamlit alert, badge colour
+    "converged": ("success", "green"), "too_slow": ("warning", "orange"),
+    "stalled": ("warning", "orange"), "cycling": ("warning", "violet"),
+    "saddle": ("warning", "blue"), "diverging": ("error", "red"),
+    "unbounded": ("error", "red"), "undefined": ("error", "gray"),
+}  # fmt: skip
+ICONS = {"success": ":material/check_circle:", "warning": ":material/hourglass_bottom:",
+         "error": ":material/error:"}  # fmt: skip
+
+
+def status_banner(trajectory, label: str = "", problem=None) -> None:
+    """The run's message, coloured by its verdict (by the engine's stop rule without a problem)."""
     text = f"**{label}** {trajectory.message}" if label else trajectory.message
-    status = str(trajectory.status)
-    if status.startswith("converged"):
-        st.success(text, icon=":material/check_circle:")
-    elif status == "diverged":
-        st.error(text, icon=":material/error:")
+    if problem is not None:
+        alert = KIND_STYLE[verdict(problem, trajectory).kind][0]
     else:
-        st.warning(text, icon=":material/hourglass_bottom:")
+        status = str(trajectory.status)
+        alert = "success" if status.startswith("converged") else (
+            "error" if status == "diverged" else "warning")  # fmt: skip
+    getattr(st, alert)(text, icon=ICONS[alert])
 
 
-STATUS_BADGES = {"converged_gradient": "green", "converged_value": "green", "max_steps": "orange",
-                 "diverged": "red"}  # fmt: skip
-
-
-def status_list(runs) -> None:
-    """One compact line per run (compare mode): a coloured badge, the label and the message."""
+def status_list(runs, problem) -> None:
+    """One compact line per run (compare mode): its verdict as a badge, its name, its message."""
     with st.container(border=True):
         for run in runs:
-            colour = STATUS_BADGES[str(run.trajectory.status)]
-            word = str(run.trajectory.status).split("_")[0].replace("max", "not converged")
+            found = verdict(problem, run.trajectory)
             name = run.label.split(" — ")[0]
-            st.markdown(f":{colour}-badge[{word}] **{name}** · {run.trajectory.message}")
+            badge_text = f":{KIND_STYLE[found.kind][1]}-badge[{found.label}]"
+            st.markdown(f"{badge_text} **{name}** · {run.trajectory.message}")
 
 
 class Inspection(NamedTuple):

@@ -4,14 +4,22 @@ Each step computes the gradient at $\theta_k$ (on the full data, or on a random 
 asks the optimizer for the update and applies it: $\theta_{k+1} = \theta_k + \Delta_k$; for plain
 gradient descent $\Delta_k = -\alpha_k \nabla J(\theta_k)$. A run stops at the first step $k$ where
 
-* ``diverged``: $f(\theta_k)$ or $\theta_k$ is not finite, or $|f(\theta_k)| >$ the threshold;
+* ``diverged``: $f(\theta_k)$ or $\theta_k$ is not finite, or f moved far from where it started:
+  $|f(\theta_k) - f(\theta_0)| > \tau \max(1, |f(\theta_0)|)$ with $\tau$ =
+  ``divergence_threshold`` (relative, so that a start at a minimum where f is 1e13 is not
+  "diverged"; the ``max(1, ·)`` keeps it absolute for starts where f is near 0);
 * ``converged_gradient``: $\lVert\nabla f(\theta_k)\rVert <$ ``grad_tol``;
 * ``converged_value``: $|f(\theta_k) - f(\theta_{k-1})| <$ ``value_tol``;
 * ``max_steps``: $k =$ ``max_steps``.
 
-A tolerance of 0 switches its rule off. The rules are checked on whole blocks of steps at once
-(vectorised), then the run is cut back to the first step that met one: the result is exactly
-that of checking after every step, at a fraction of the cost.
+A tolerance of 0 switches its rule off. These statuses are the engine's facts (which rule
+fired); what the run *did* (converged to a minimum, stopped at a saddle, diverged from step 3,
+ran off where f has no minimum, …) is :func:`gdviz.verdicts.verdict`'s reading of them with the
+problem, and a single run's ``message`` is the verdict's.
+
+The rules are checked on whole blocks of steps at once (vectorised), then the run is cut back
+to the first step that met one: the result is exactly that of checking after every step, at a
+fraction of the cost.
 
 Many runs step together on ``(runs, d)`` arrays, in cache-sized chunks of runs (block and chunk
 sizes: :mod:`gdviz.chunking`); a single run steps on Python floats, and a single
@@ -26,8 +34,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from gdviz import chunking, linear_scan
-from gdviz.messages import describe
+from gdviz import chunking, linear_scan, messages, verdicts
 from gdviz.optimizers import Optimizer
 from gdviz.problems import batch_rows
 
@@ -41,18 +48,20 @@ class StopRules:
     max_steps: int = 1000
     grad_tol: float = 1e-6
     value_tol: float = 0.0
-    divergence_threshold: float = 1e12
+    divergence_threshold: float = 1e12  # relative to max(1, |f(θ₀)|)
 
 
 @dataclass(frozen=True)
 class Trajectory:
-    """The result of :func:`descend`.
+    """The result of :func:`descend`: numbers only (scipy's ``OptimizeResult`` style).
 
     Single run: ``points (n+1, d)``, ``values``/``grad_norms (n+1,)``, ``learning_rates (n,)``
-    (the rate used at each step), ``status`` and ``steps`` scalars, ``message`` for a student.
-    Batched (``start`` of shape ``(k, d)``): an extra run axis after the step axis, ``status``
-    and ``steps`` of shape ``(k,)``, ``message`` a summary; a run that stopped early repeats its
-    last point. ``run(i)`` gives run ``i`` on its own, with its own message.
+    (the rate used at each step), ``status`` and ``steps`` scalars, ``message`` for a student
+    (the verdict's message and advice, :func:`gdviz.verdicts.verdict`). Batched (``start`` of
+    shape ``(k, d)``): an extra run axis after the step axis, ``status`` and ``steps`` of shape
+    ``(k,)``, ``message`` a count of statuses; a run that stopped early repeats its last point.
+    ``optimizer`` and ``hyperparameters`` name what made the steps, so that a verdict needs
+    nothing but the problem and this result.
     """
 
     points: np.ndarray
@@ -63,7 +72,8 @@ class Trajectory:
     steps: int | np.ndarray
     message: str
     rules: StopRules = field(default_factory=StopRules, repr=False)
-    hint: tuple = field(default=(), repr=False, compare=False)  # for run(i)'s divergence message
+    optimizer: str = ""  # registry name: "gd", "momentum", … ("" when unknown)
+    hyperparameters: tuple[tuple[str, float], ...] = ()  # e.g. (("momentum", 0.9),)
 
     @property
     def batched(self) -> bool:
@@ -77,16 +87,22 @@ class Trajectory:
     def converged(self) -> bool | np.ndarray:
         return np.char.startswith(np.asarray(self.status, dtype=str), "converged")
 
-    def run(self, i: int) -> Trajectory:
-        """Run ``i`` of a batched trajectory, cut at its own stop step."""
+    def run(self, i: int, problem=None) -> Trajectory:
+        """Run ``i`` of a batched trajectory, cut at its own stop step.
+
+        With ``problem`` its message is the verdict's, as :func:`descend` gives a single run;
+        without, it states the stop rule that fired (cheap: sweeps split hundreds of runs).
+        """
         if not self.batched:
             raise ValueError("run(i) is for batched trajectories")
         n = int(self.steps[i])
         kept = (slice(n + 1), i)  # steps 0 … n of run i
         arrays = self.points[kept], self.values[kept], self.grad_norms[kept]
         rates, status = self.learning_rates[:n, i], str(self.status[i])
-        single = Trajectory(*arrays, rates, status, n, "", self.rules, self.hint)
-        return replace(single, message=describe(single, *self.hint))
+        single = Trajectory(
+            *arrays, rates, status, n, "", self.rules, self.optimizer, self.hyperparameters
+        )
+        return replace(single, message=_single_message(problem, single))
 
 
 def descend(
@@ -275,11 +291,13 @@ def _check(problem, path: _Path, first: int, last: int, rules: StopRules, evalua
     if evaluate:
         path.values[first : last + 1] = problem.value(block)
     values = path.values[first : last + 1]
+    start_values = path.values[0]  # f(θ₀) of each run: evaluated in the first block
+    allowed = rules.divergence_threshold * np.maximum(1.0, np.abs(start_values))
     if not path.exact_norms:  # batch gradients (or none) were used: compute the full ones
         path.norms[first : last + 1] = _norm(problem.gradient(block))
     norms = path.norms[first : last + 1]
     rule_hits = {
-        "diverged": ~(np.abs(values) <= rules.divergence_threshold)  # NaN fails <=
+        "diverged": ~(np.abs(values - start_values) <= allowed)  # NaN fails <=
         | ~_per_point(np.logical_and, np.isfinite(block)),
     }
     if rules.grad_tol > 0:
@@ -299,6 +317,13 @@ def _check(problem, path: _Path, first: int, last: int, rules: StopRules, evalua
         earlier = found & ((stop < 0) | (first_hit < stop))
         stop[earlier] = first_hit[earlier]
         status[earlier] = name
+
+
+def _single_message(problem, trajectory: Trajectory) -> str:
+    """The verdict's words for a single run (the facts of its stop rule without a problem)."""
+    if problem is None:
+        return messages.stop_fact(trajectory)
+    return verdicts.verdict(problem, trajectory).text
 
 
 def _norm(vectors: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
@@ -334,11 +359,13 @@ def _result(problem, optimizer, path: _Path, rules: StopRules, single: bool) -> 
     rates = np.broadcast_to(np.asarray(rates, dtype=float), (n, len(stop)))  # a read-only view
     arrays = frozen(path.points), frozen(path.values), frozen(path.norms), rates
     status = path.status.astype(str)
-    trajectory = Trajectory(*arrays, status, stop.copy(), "", rules, (problem, optimizer))
+    settings = tuple(sorted(optimizer.hyperparameters.items()))
+    trajectory = Trajectory(*arrays, status, stop.copy(), "", rules, optimizer.name, settings)
     if single:
-        return trajectory.run(0)
+        return trajectory.run(0, problem)
     counts = dict(zip(*np.unique(status, return_counts=True), strict=True))
     summary = ", ".join(
         f"{counts[name]} {name.replace('_', ' ')}" for name in STATUSES if name in counts
     )
-    return replace(trajectory, message=f"{len(stop)} runs: {summary}.")
+    runs = f"{len(stop)} run" + ("" if len(stop) == 1 else "s")
+    return replace(trajectory, message=f"{runs}: {summary}.")

@@ -23,6 +23,8 @@ class LeastSquares:
     costs $O(d^2)$ per point whatever $m$ is, without cancellation near the minimum.
     """
 
+    is_quadratic = True  # so theory's learning-rate limits are exact here
+
     def __init__(self, X: np.ndarray, y: np.ndarray):
         X = np.asarray(X, dtype=float)
         y = np.asarray(y, dtype=float).reshape(-1)

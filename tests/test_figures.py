@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import base64
 import copy
+import json
 
 import numpy as np
+import plotly.graph_objects as go
 from _plotly_utils.utils import convert_to_base64
+from plotly.io import to_json
 
 from gdviz.figures.animation import f32, figure, frame_steps
 
@@ -66,3 +69,25 @@ def decoded(array) -> np.ndarray:
     if isinstance(array, dict):
         return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).astype(float)
     return np.asarray(array, dtype=float)
+
+
+def test_a_figure_sends_what_plotly_itself_would_send():
+    """figure() encodes arrays once and to_dict skips plotly's second pass; the result must be
+    plotly's own to_dict of the same figure, also after update_layout and for arrays the fast
+    path leaves to plotly (2-D, int64, empty)."""
+    data = [
+        {"type": "scatter", "x": f32([1.0, 2.0]), "y": np.arange(2), "customdata": np.array([])},
+        {"type": "surface", "z": np.ones((3, 2))},
+    ]
+    layout = {"sliders": [{"steps": [{"label": "", "value": "0"}]}], "height": 400}
+    frames = _frames()
+    ours = figure(copy.deepcopy(data), copy.deepcopy(layout), copy.deepcopy(frames))
+    ours.update_layout(height=360, showlegend=False)
+    theirs = go.Figure(data=data, layout=layout, frames=frames)
+    theirs.update_layout(height=360, showlegend=False)
+    expected = theirs.to_dict()
+    sent = ours.to_dict()
+    expected["layout"].pop("template")  # plotly's default look; figure() sets the app's STYLE
+    for key in ("template", "font", "hoverlabel", "paper_bgcolor"):
+        sent["layout"].pop(key)
+    assert json.loads(to_json(sent)) == json.loads(to_json(expected))

@@ -244,3 +244,14 @@ def test_cosine_spans_the_whole_step_budget():
     assert not at.exception
     assert at.number_input(key="data_total_steps").value == 30000
     assert at.query_params["T"] == "30000"
+
+
+def test_batch_gd_family_marks_the_seed_limit():
+    setup = ds.DataSetup()  # the seed's data, GD, α = 0.01
+    problem = data_runs.run_variants(setup, seed_dataset()).problem
+    family = data_runs.batch_family(setup, problem)
+    limit = next(mark.value for mark in family.marks if mark.label == "2/λmax")
+    assert limit == pytest.approx(0.0943, abs=1e-4)  # 2/λmax of (2/m)·XᵀX (the seed note)
+    below = family.rates < limit
+    statuses = np.asarray(family.trajectory.status)
+    assert np.all(statuses[~below] == "diverged") and not np.any(statuses[below] == "diverged")

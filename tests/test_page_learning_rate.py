@@ -29,7 +29,7 @@ def test_every_section_renders_without_exceptions(section):
     at = run_page(section=section)
     assert not at.exception
     assert at.radio(key="lr_section").value == section
-    assert figures(at)
+    assert figures(at) or (section == "instant" and at.get("iframe"))  # its own view
 
 
 def test_side_by_side_shows_each_rate_with_its_status():
@@ -174,3 +174,20 @@ def test_my_own_function_keeps_the_rates_and_a_bad_one_disables_spread():
     assert not at.exception
     assert at.text_input(key="lr_function").value == "x^^2"
     assert at.text_input(key="lr_rates_text").value == "0.002, 0.03, 0.07, 0.095, 0.105"
+
+
+def test_the_instant_section_sends_every_rate_once_in_one_view():
+    at = run_page(section="instant", preset="Elongated bowl")
+    assert not at.exception
+    frames = at.get("iframe")
+    assert len(frames) == 1
+    assert "Instant α" in at.caption[-1].value or "slider" in at.caption[-1].value
+
+
+def test_the_playground_opens_its_setup_in_instant_alpha():
+    from apptest_helpers import run_script
+
+    at = run_script("app.py", preset="Himmelblau", lr="0.02")
+    link = at.get("page_link")[0].proto
+    assert link.page == "learning-rate" and "section=instant" in link.query_string
+    assert "preset=Himmelblau" in link.query_string and "lr=0.02" in link.query_string

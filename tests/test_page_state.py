@@ -19,6 +19,8 @@ def app(**query: str) -> AppTest:
 
 
 def visit(at: AppTest, page: str) -> AppTest:
+    """Click a page in the sidebar: as in the browser, the new page starts with an empty URL."""
+    at.query_params.clear()
     at.switch_page(f"app_pages/{page}.py")
     return at.run()
 
@@ -95,3 +97,17 @@ def test_every_page_writes_only_links_it_accepts_again():
     ):
         params = lesson.encode(setup)
         assert lesson.decode(params)[1] == [], (lesson.__name__, params)
+
+
+def test_a_followed_link_sets_the_page_even_after_a_visit():
+    at = app()
+    visit(at, "learning_rate")
+    at.radio(key="lr_section").set_value("basins").run()
+    at.number_input(key="lr_learning_rate").set_value(0.05).run()
+    visit(at, "playground")
+    at.query_params.update({"section": "sweep", "preset": "Himmelblau"})  # an "open in …" link
+    at.switch_page("app_pages/learning_rate.py")
+    at.run()
+    assert at.radio(key="lr_section").value == "sweep"
+    assert at.selectbox(key="lr_preset").value == "Himmelblau"
+    assert at.number_input(key="lr_learning_rate").value == 0.09  # the link's (default) α

@@ -210,10 +210,14 @@ REJECTED = [
 
 @pytest.mark.parametrize(("text", "phrase"), REJECTED, ids=[repr(r[0])[:40] for r in REJECTED])
 def test_rejected_within_one_second(text, phrase):
-    start = time.perf_counter()
+    """Within 1 s of the parsing thread's CPU time — what the time limit counts, so that a busy
+    server does not refuse what a quiet one accepts (on a quiet machine the wall clock agrees:
+    0.51 s for the slowest line below) — and within the wall-clock backstop."""
+    wall, cpu = time.perf_counter(), time.thread_time()
     with pytest.raises(ParseError) as caught:
         parse_objective(text)
-    assert time.perf_counter() - start < 1.0
+    assert time.thread_time() - cpu < 1.0
+    assert time.perf_counter() - wall < allowlist.MAX_WALL_SECONDS + 0.5
     assert phrase in str(caught.value)
     assert type(caught.value) is ParseError and isinstance(caught.value, ValueError)
 

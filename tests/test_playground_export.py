@@ -79,8 +79,11 @@ def test_compared_runs_each_name_their_optimizer_or_rate():
     assert "optimizer" not in rows and "Momentum (momentum μ = 0.9)" in rows["run 2"]
     assert "RMSProp (decay ρ (alpha) = 0.99, ε = 1e-08)" in rows["run 3"]
     setup = SETUPS["learning rates"]
-    rows = dict(setup_rows(setup, f, run_setup(setup, f)))
-    assert "learning rate α" not in rows and "α = 0.12: Diverged at step" in rows["run 3"]
+    runs = run_setup(setup, f)
+    rows = dict(setup_rows(setup, f, runs))
+    assert "learning rate α" not in rows
+    assert rows["run 3"] == f"Gradient descent · α = 0.12: {runs[2].trajectory.message}"
+    assert "Diverg" in rows["run 3"]
 
 
 def test_the_html_page_has_title_formula_setup_verdict_and_no_outside_script():

@@ -169,3 +169,21 @@ def test_best_learning_rate_contracts_fastest():
     predicted = np.max(np.abs(1 - np.outer(rates, Quadratic.curvatures)), axis=1)
     np.testing.assert_allclose(measured, predicted, rtol=1e-3)
     assert predicted[2] == pytest.approx(9 / 11)  # (κ − 1)/(κ + 1) with κ = 10
+
+
+def test_eigen_at_a_2x2_hessian_matches_numpy():
+    from gdviz.theory import _eigen_2x2
+
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        a, b, d = rng.normal(size=3) * 10.0 ** rng.integers(-3, 4)
+        values, vectors = _eigen_2x2(np.array([[a, b], [b, d]]))
+        expected, _ = np.linalg.eigh(np.array([[a, b], [b, d]]))
+        np.testing.assert_allclose(values, expected, rtol=1e-12, atol=1e-12 * abs(expected).max())
+        hessian = np.array([[a, b], [b, d]])
+        np.testing.assert_allclose(
+            hessian @ vectors, vectors * values, atol=1e-9 * abs(values).max()
+        )
+    values, vectors = _eigen_2x2(np.diag([2.0, 20.0]))
+    np.testing.assert_allclose(values, [2.0, 20.0])
+    np.testing.assert_allclose(np.abs(vectors), np.eye(2), atol=1e-15)

@@ -22,8 +22,8 @@ from gdviz.figures.animation import (
     figure,
     frame_count,
     frame_steps,
-    frames,
     playback_menus,
+    typed,
 )
 from gdviz.figures.layers import Layer, add_layers, start_at, with_notes
 
@@ -191,7 +191,7 @@ def backdrop(
     """Colour image, level lines, hover/click grid and minima for ``field``; the names are the
     axis titles, the function's in hover texts and the minima's in the legend."""
     names = (*axis_titles, function_name, minimum_name)
-    traces = static_traces(field, minima, names=names)
+    traces = typed(static_traces(field, minima, names=names))  # encoded once, not per rerun
     return Backdrop(field.window, base_layout(field, height, axis_titles), tuple(traces))
 
 
@@ -213,17 +213,29 @@ def descent_figure(
     shows ``step`` before Play (default: the last); run ``inspected`` has no downhill arrow (a
     layer draws its step instead); the first ``first_steps`` steps are frames one by one.
     """
+    parts = descent_parts(background, runs, gradient, frame_label, layers=layers, step=step,
+                          inspected=inspected, first_steps=first_steps)  # fmt: skip
+    return figure(*parts)
+
+
+def descent_parts(
+    background: Backdrop,
+    runs: Sequence[RunView],
+    gradient: Callable[[np.ndarray], np.ndarray],
+    frame_label: Callable[[int], str] | None = None,
+    *,
+    layers: Sequence[Layer] = (),
+    step: int | None = None,
+    inspected: int | None = None,
+    first_steps: int = 0,
+) -> tuple[list[dict], dict, list[dict]]:
+    """The traces, layout and frames of :func:`descent_figure`, as plain dicts to build on."""
     w = background.window
     arrow_length = ARROW_FRACTION * np.hypot(w.x_max - w.x_min, w.y_max - w.y_min)
     longest = max(run.trajectory.steps for run in runs)
     steps = frame_steps(longest, frame_count(longest, len(runs)))
     steps = np.union1d(steps, np.arange(min(first_steps, longest + 1)))
-    arrows = [
-        np.full((len(steps), 2), np.nan)
-        if index == inspected
-        else _downhill(run.trajectory, steps, gradient, arrow_length)
-        for index, run in enumerate(runs)
-    ]
+    paths = [FramePath(run.trajectory, steps, gradient, arrow_length) for run in runs]
     starts = np.array([run.trajectory.points[0] for run in runs])
     traces = [dict(trace) for trace in background.traces] + [
         dict(
@@ -257,9 +269,9 @@ def descent_figure(
     label = with_notes(frame_label or partial(_step_label, runs), layers)
 
     def traces_at(step: int) -> list[dict]:
-        data = []
-        for run, arrow, kept in zip(runs, arrows, keeps, strict=True):
-            data += _moving(run.trajectory, steps, step, arrow)[:kept]
+        frame = int(np.searchsorted(steps, step))
+        data = [patch for path, kept in zip(paths, keeps, strict=True)
+                for patch in path.at(frame)[:kept]]  # fmt: skip
         return data + [{"text": [f"  {label(step)}"]}]
 
     layout = background.layout | playback_menus(steps)
@@ -268,7 +280,8 @@ def descent_figure(
     shown = start_at(layout, steps, step)
     for index, patch in zip(moving, traces_at(shown), strict=True):
         traces[index].update(patch)  # the state shown before Play is pressed
-    return figure(traces, layout, frames(steps, traces_at, moving))
+    frame_list = [{"name": str(int(k)), "data": traces_at(int(k)), "traces": moving} for k in steps]
+    return traces, layout, frame_list
 
 
 def _step_label(runs: Sequence[RunView], step: int) -> str:
@@ -326,6 +339,29 @@ def _run_traces(run: RunView) -> list:
     ]
 
 
+class FramePath:
+    """One run as the frames show it: the path so far, the current point and the downhill arrow
+    at each frame step, cut from float32 columns converted once (not once per frame)."""
+
+    def __init__(self, t: Trajectory, steps: np.ndarray, gradient, arrow_length: float):
+        self.current = np.minimum(steps, t.steps)  # a run that stopped early stays put
+        self.steps = steps
+        points = f32(t.points)
+        self.x, self.y = points[:, 0].copy(), points[:, 1].copy()
+        self.tips = f32(_downhill(t, steps, gradient, arrow_length))
+
+    def at(self, frame: int) -> list[dict]:
+        """The moving traces at frame ``frame``: frame steps before the current point, then it."""
+        current = self.current[frame]
+        shown = np.append(self.steps[: np.searchsorted(self.steps, current)], current)
+        x, y, tip = self.x[current], self.y[current], self.tips[frame]
+        return [
+            {"x": self.x[shown], "y": self.y[shown]},
+            {"x": self.x[current : current + 1], "y": self.y[current : current + 1]},
+            {"x": np.array([x, tip[0]]), "y": np.array([y, tip[1]])},
+        ]
+
+
 def _downhill(t: Trajectory, steps: np.ndarray, gradient, length: float) -> np.ndarray:
     """Arrow tips: from θ_k along −∇f(θ_k), shrinking as ‖∇f‖ shrinks (as √ of its share of
     the run's largest gradient, so the arrow stays visible until the ground is nearly flat)."""
@@ -337,17 +373,3 @@ def _downhill(t: Trajectory, steps: np.ndarray, gradient, length: float) -> np.n
         scale = np.sqrt(norm / finite.max()) if finite.size and finite.max() > 0 else norm * 0
         tips = at - length * scale * g / norm
     return np.where(scale > 0.03, tips, np.nan)
-
-
-def _moving(t: Trajectory, steps: np.ndarray, step: int, arrows: np.ndarray) -> list[dict]:
-    """The path up to ``step`` (frame steps plus the exact current point), marker, arrow."""
-    current = min(step, t.steps)
-    shown = np.append(steps[steps < current], current)
-    path = t.points[shown]
-    here = t.points[current]
-    tip = arrows[np.searchsorted(steps, step)]
-    return [
-        {"x": f32(path[:, 0]), "y": f32(path[:, 1])},
-        {"x": f32(here[:1]), "y": f32(here[1:])},
-        {"x": f32([here[0], tip[0]]), "y": f32([here[1], tip[1]])},
-    ]

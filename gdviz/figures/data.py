@@ -18,7 +18,7 @@ from gdviz.datasets import Dataset
 from gdviz.field import Window, sample
 from gdviz.figures.animation import f32, figure
 from gdviz.figures.charts import thin
-from gdviz.figures.contour import Backdrop, RunView, backdrop, descent_figure
+from gdviz.figures.contour import Backdrop, RunView, backdrop, descent_parts
 from gdviz.lessons.data.runs import Comparison
 
 VARIANT_COLOURS = {"batch": "#FF9F1C", "sgd": "#D7263D", "minibatch": "#7B2CBF"}
@@ -56,9 +56,8 @@ def comparison_figure(
     ]
     problem = comparison.problem
     label = partial(clock_label, comparison)
-    result = descent_figure(background, runs, problem.gradient, label).to_dict()
-    data, layout, frame_list = result["data"], result["layout"], result["frames"]
-    layout["xaxis"]["domain"] = [0.0, SPLIT[0]]
+    data, layout, frame_list = descent_parts(background, runs, problem.gradient, label)
+    layout["xaxis"] = layout["xaxis"] | {"domain": [0.0, SPLIT[0]]}  # the backdrop's stays as is
     xs = np.array([dataset.x.min(), dataset.x.max()])
     pad = 0.04 * (xs[1] - xs[0])
     y_low, y_high = np.quantile(dataset.y, [0.0, 1.0]) if dataset.size else (0.0, 1.0)
@@ -74,7 +73,7 @@ def comparison_figure(
         "range": [y_low - y_pad, y_high + y_pad],
         "title": {"text": dataset.y_name},
     }
-    layout["margin"].update(r=20, t=64)  # the legend sits below Plotly's mode bar
+    layout["margin"] = layout["margin"] | {"r": 20, "t": 64}  # the legend below the mode bar
     points_on_top = dataset.size <= 50  # a few points: above the lines; a cloud: below
     if not points_on_top:
         data.append(_data_points(dataset))

@@ -7,7 +7,7 @@
 
 The stages, each in its own file: ``tokenizer`` (text → token text), ``allowlist`` (what may
 appear, the limits, ``ParseError``), ``pipeline`` (token text → checked SymPy tree → derivatives),
-``objective`` (compiled f, ∇f, Hessian), ``timelimit`` (the wall-clock guard).
+``objective`` (compiled f, ∇f, Hessian), ``timelimit`` (the CPU-time guard).
 """
 
 from gdviz.parser.allowlist import ALLOWED_FUNCTIONS, MAX_LENGTH, ParseError

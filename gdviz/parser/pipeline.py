@@ -11,7 +11,8 @@ run Python's ``eval`` on it, so none of them ever sees it. Instead:
    exponents *before* SymPy evaluates anything, so ``9^9^9`` is refused, never computed;
 5. the tree is differentiated (with a size budget), checked again (symbols, function classes) and
    compiled by ``lambdify``, which is safe here because every node of the tree is ours;
-6. all of it runs under a wall-clock limit, for the slow corners of SymPy no bound predicts.
+6. all of it runs under a time limit (the thread's CPU time), for the slow corners of SymPy no
+   bound predicts.
 
 Where each part lives (all in :mod:`gdviz.parser`): the allowlist, the limits and
 ``ParseError`` in ``allowlist``; stages 1–2 in ``tokenizer``; stages 3–4 and the whole pipeline
@@ -38,6 +39,7 @@ from gdviz.parser.allowlist import (
     MAX_LENGTH,
     MAX_NODES,
     MAX_SECONDS,
+    MAX_WALL_SECONDS,
     NAMES,
     UNDEFINED,
     ParseError,
@@ -60,6 +62,7 @@ __all__ = [
     "MAX_LENGTH",
     "MAX_NODES",
     "MAX_SECONDS",
+    "MAX_WALL_SECONDS",
     "X",
     "Y",
     "Objective",
@@ -77,10 +80,11 @@ def parse_objective(text: str) -> Objective:
 
     Raises ParseError, with a message for the student, for anything that is not a real function
     of x (and y) built from numbers, + - * / ^, pi, e and the ALLOWED_FUNCTIONS, and for formulas
-    that take SymPy more than MAX_SECONDS to differentiate.
+    that take SymPy more than MAX_SECONDS of CPU time (or MAX_WALL_SECONDS on the clock) to
+    differentiate.
     """
     try:
-        with time_limit(MAX_SECONDS):
+        with time_limit(MAX_SECONDS, MAX_WALL_SECONDS):
             return _parse(text)
     except OutOfTime:
         sp.core.cache.clear_cache()  # an interrupted assumption query may have cached "unknown"

@@ -68,7 +68,7 @@ def test_typing_a_function_and_changing_the_learning_rate(page: Page, app_url: s
     rate.fill("0.4")
     rate.press("Enter")
     wait_idle(page)
-    assert re.search(r"Diverged at step \d+", status_text(page))
+    assert re.search(r"Diverging from step \d+", status_text(page))
     rate.fill("0.1")
     rate.press("Enter")
     wait_idle(page)
@@ -80,7 +80,7 @@ def test_compare_learning_rates(page: Page, app_url: str):
     open_page(page, f"{app_url}/?cmp=learning_rates&lrs=0.02,0.05,0.09,0.11")
     no_exceptions(page)
     legend = " ".join(page.locator(f"{CHART} .legend text").all_text_contents())
-    assert "α = 0.11" in legend and "diverged" in legend
+    assert "α = 0.11" in legend and "diverging from step" in legend
     screenshot(page, "playground-compare")
 
 

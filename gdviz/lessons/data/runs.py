@@ -15,6 +15,7 @@ import numpy as np
 
 from gdviz.datasets import Dataset
 from gdviz.engine import Trajectory, descend
+from gdviz.family import Family, rate_family
 from gdviz.lessons.common import make_optimizer
 from gdviz.lessons.data.setup import DataSetup
 from gdviz.linear_scan import AFFINE_OPTIMIZERS
@@ -154,6 +155,15 @@ class Comparison:
     clock: np.ndarray  # the budget spent at each animation tick, in that unit
     notes: tuple[str, ...]
     amount: float  # the budget each variant was given (mini-batches may end a little past it)
+
+
+def batch_family(setup: DataSetup, problem: LeastSquares) -> Family:
+    """Batch GD's Instant-α family on this data: every slider stop in one batched call, at
+    most 2,000 steps each (the Hessian (2/m)·XᵀX is constant, so its limits are exact)."""
+    steps = min(2_000, max(1, int(setup.steps if setup.budget == "steps" else setup.epochs)))
+    start = [setup.start_0, setup.start_1]
+    return rate_family(problem, start, setup.optimizer, setup.hyperparameters,
+                       learning_rate=setup.learning_rate, max_steps=steps)  # fmt: skip
 
 
 def run_variants(setup: DataSetup, dataset: Dataset) -> Comparison:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gdviz.engine import Trajectory, descend
+from gdviz.family import Family, rate_family
 from gdviz.lessons.common import make_optimizer, objective, start_point
 from gdviz.lessons.learning_rate.setup import LabSetup
 from gdviz.lessons.learning_rate.theory import GRAD_TOL, Theory, Verdict, classify
@@ -65,6 +66,22 @@ def side_by_side(setup: LabSetup, info: Theory) -> list[LabRun]:
     """Each of the setup's rates from the same start: what it did, next to the others."""
     names = [f"α = {rate:g}" for rate in setup.rates]
     return classified(run_rates(setup, setup.rates), names, setup.rates, info)
+
+
+def instant_family(setup: LabSetup, info: Theory) -> Family:
+    """Every slider stop of the Instant-α view from the setup's start, in one batched call;
+    λmax from the Hessian where the lab's theory found the minimum."""
+    problem = objective(setup.function)
+    return rate_family(
+        problem,
+        start_point(setup, problem.dimension),
+        setup.optimizer,
+        setup.hyperparameters,
+        learning_rate=setup.learning_rate,
+        hessian_at=info.point,
+        max_steps=setup.max_steps,
+        grad_tol=GRAD_TOL,
+    )
 
 
 # --- schedules ---------------------------------------------------------------------------------

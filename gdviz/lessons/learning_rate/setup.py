@@ -20,6 +20,7 @@ from gdviz.urlstate import Choice, Flag, Many, Number
 SECTIONS = {
     "side": "Side by side",
     "sweep": "Sweep",
+    "instant": "Instant α",
     "intuition": "1-D intuition",
     "schedules": "Schedules",
     "basins": "Basins",
@@ -71,6 +72,7 @@ RUN = (*THEORY, "max_steps")
 USES = {  # the fields each section's computation depends on (its cache key)
     "side": (*RUN, "rates"),
     "sweep": (*RUN, "learning_rate", "auto_range", "sweep_range"),
+    "instant": (*RUN, "learning_rate"),
     "intuition": ("curvature", "rate_1d", "start_1d"),
     "schedules": (*RUN, "learning_rate", "step_size", "step_gamma", "exp_gamma", "decay")
     + ("cosine_steps",),
@@ -161,6 +163,10 @@ TEXT = {  # the page's captions and tooltips, in one place
     "that is too large at first, but it also shrinks the steps of a good one.",
     "intuition_sidebar": "The 1-D intuition uses its own parabola f(x) = (f″/2)·x²: set f″, α "
     "and x₀ above the chart. The other sections use the function chosen here.",
+    "instant": "Every α the slider can show ran once, in one batched call: drag it and the path, "
+    "its verdict and its loss curve change at once, with no wait. The marks on the slider are "
+    "theory's limits. ▶ plays the steps of the α you chose; the button below saves this view "
+    "as one file that works offline (a live slide).",
     "basins_1d": "Basins of attraction need a function of x and y: pick a 2-D preset.",
     "basins": "Each pixel is a start θ₀, coloured by the minimum it ends at after at most "
     "{steps} steps (converged: ‖∇f‖ < 1e-4). Raise α and watch the basins fracture: where "

@@ -7,10 +7,12 @@ import numpy as np
 from gdviz.engine import Trajectory, descend
 from gdviz.lessons.common import Run, make_optimizer, start_point
 from gdviz.lessons.playground.setup import Setup
+from gdviz.messages import rate_against_limit
 from gdviz.optimizers import OPTIMIZERS, Optimizer
 from gdviz.presets import Preset
 from gdviz.schedules import make_schedule
 from gdviz.theory import curvature, stability_limit
+from gdviz.verdicts import verdict
 
 COMPARE_LABELS = {
     "single": "One run",
@@ -40,7 +42,7 @@ def learning_rate_hint(objective, setup: Setup, preset: Preset | None) -> str:
     kappa = (
         f", condition number κ = {info.condition_number:.3g}" if objective.dimension == 2 else ""
     )
-    verdict = "**too large: expect divergence**" if setup.learning_rate > limit else "stable"
+    verdict = rate_against_limit(setup.learning_rate, limit)  # "exactly at the limit" ≠ "stable"
     return (
         f"Theory {place} (λmax = {info.largest:.4g}{kappa}): steps diverge for α > "
         f"{limit:.4g}; α = {setup.learning_rate:g} is {verdict}. Exact for quadratics, a "
@@ -51,17 +53,6 @@ def learning_rate_hint(objective, setup: Setup, preset: Preset | None) -> str:
 def schedule_of(setup: Setup, learning_rate):
     """The setup's schedule around ``learning_rate`` (a number, or one per run)."""
     return make_schedule(setup.schedule, learning_rate, **setup.schedule_parameters)
-
-
-def short_status(trajectory: Trajectory) -> str:
-    """A few words for a legend: 'converged in 143 steps', 'diverged at step 12', …"""
-    n = int(trajectory.steps)
-    return {
-        "converged_gradient": f"converged in {n} steps",
-        "converged_value": f"converged in {n} steps (|Δf|)",
-        "max_steps": f"not converged after {n} steps",
-        "diverged": f"diverged at step {n}",
-    }[str(trajectory.status)]
 
 
 def optimizer_of(setup: Setup, index: int) -> Optimizer:
@@ -82,7 +73,7 @@ def run_setup(setup: Setup, objective) -> list[Run]:
         optimizer = make_optimizer(setup, schedule_of(setup, rates))
         batch = descend(objective, np.tile(start, (len(rates), 1)), optimizer, **rules)
         name = OPTIMIZERS[setup.optimizer].display_name
-        runs = [(f"{name} · α = {rate:g}", batch.run(i)) for i, rate in enumerate(rates)]
+        runs = [(f"{name} · α = {rate:g}", batch.run(i, objective)) for i, rate in enumerate(rates)]
     elif setup.compare == "optimizers":
         runs = [
             (OPTIMIZERS[name].display_name, descend(objective, start, optimizer, **rules))
@@ -94,7 +85,7 @@ def run_setup(setup: Setup, objective) -> list[Run]:
         trajectory = descend(objective, start, optimizer_of(setup, 0), **rules)
         name = OPTIMIZERS[setup.optimizer].display_name
         runs = [(f"{name} · α = {setup.learning_rate:g}", trajectory)]
-    return [Run(f"{label} — {short_status(t)}", t) for label, t in runs]
+    return [Run(f"{label} — {verdict(objective, t).label}", t) for label, t in runs]
 
 
 def trajectory_table(trajectory: Trajectory, gradient) -> dict[str, np.ndarray]:

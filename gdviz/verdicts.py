@@ -1,0 +1,266 @@
+r"""One verdict on a run: what this learning rate did, and why.
+
+The engine's ``status`` says which stop rule fired; :func:`verdict` reads it together with the
+problem. Kinds (their words: :data:`gdviz.messages.KINDS`):
+
+``converged`` (at a local minimum), ``saddle`` (stopped at a critical point that is not a
+minimum: a saddle, a maximum, a flat shoulder or a plateau), ``too_slow`` (the step limit came
+while still descending), ``cycling`` (bounded, neither converging nor diverging),
+``diverging`` (growing without bound), ``unbounded`` (f keeps falling as θ runs off: no minimum
+that way), ``undefined`` (f or ∇f not defined where the run went or started), ``stalled`` (the
+learning rate reached 0 first).
+
+The first rule that holds decides (the evidence for each: :mod:`gdviz.evidence` from the path,
+:mod:`gdviz.probes` from more evaluations of f; the advice: :mod:`gdviz.advice`):
+
+1. f, ∇f or θ stopped being numbers at step k, or a step jumped a pole: ``undefined`` — unless
+   the steps were growing before k, then it is a blow-up that overflowed: ``diverging`` if f
+   was above f(θ₀), else ``unbounded``.
+2. The engine's range rule stopped it (f far from f(θ₀)): ``diverging`` above, ``unbounded``
+   below.
+3. The run stopped moving (a convergence rule fired, or its steps shrank to rounding noise):
+   ``stalled`` if α reached 0 while ∇f was not small; ``converged`` if f rises all round the end
+   point (for a |Δf| stop, also: at the rate |Δf| was shrinking, less than 0.1% of the descent
+   so far is left); ``saddle`` if ∇f is small there (the Hessian, or probes around the point,
+   say which: saddle, maximum, shoulder, plateau); ``unbounded`` if f keeps falling along the way
+   it was heading; else ``too_slow``.
+4. The step limit came while it still moved: ``stalled`` if α reached 0; ``diverging`` if the
+   steps grew and f reached new highs; ``unbounded`` as above; ``too_slow`` if f reached new lows
+   or the steps shrank; else ``cycling``.
+
+``oscillating`` is separate: successive steps flip sign along an eigenvector of the Hessian (or
+an axis), as GD does for 1 < αλ < 2. ``onset`` (diverging only) is the step after f's lowest
+value: from there f never came back down.
+
+>>> from gdviz import descend, optimizers, parse_objective
+>>> f = parse_objective("x^2 + 10y^2")
+>>> v = verdict(f, descend(f, [-2.6, 1.2], optimizers.gd(0.11), max_steps=500))
+>>> v.kind, v.oscillating, v.onset, v.step, v.label
+('diverging', True, 1, 77, 'diverging from step 1')
+>>> v.advice
+'The learning rate is too large for this function: try α < 0.1 (2/λmax, exact for this quadratic).'
+>>> verdict(f, descend(f, [-2.6, 1.2], optimizers.gd(0.1), max_steps=5000)).label
+'cycling after 5,000 steps'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from gdviz import advice, evidence, messages, probes
+from gdviz.messages import number, point, steps
+from gdviz.theory import eigen_at, is_quadratic
+
+if TYPE_CHECKING:
+    from gdviz.engine import Trajectory
+
+KINDS = messages.KINDS
+LEFT = 1e-3  # a |Δf| stop has converged if less than this share of its descent is left
+RATE_FLOOR = 1e-9  # a learning rate below this share of the first one counts as 0
+SMALL_GRADIENT = 1e-3  # ‖∇f‖ under this share of its largest value on the run: ∇f ≈ 0
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a run did: ``kind`` (a key of ``KINDS``) and ``cause`` (a key of its causes), where
+    it was decided (``step``), when divergence began (``onset``), whether it zig-zagged, and
+    the words: a short ``label``, the ``message`` and what would help (``advice``)."""
+
+    kind: str
+    oscillating: bool
+    onset: int | None
+    step: int
+    message: str
+    advice: str
+    label: str
+    cause: str
+
+    @property
+    def text(self) -> str:
+        """Message and advice together, as ``Trajectory.message`` carries them."""
+        return f"{self.message} {self.advice}".strip()
+
+
+@dataclass(frozen=True)
+class _Finding:
+    kind: str
+    cause: str
+    step: int
+    onset: int | None = None
+    downhill: str = ""
+
+
+def verdict(problem, trajectory: Trajectory) -> Verdict | tuple[Verdict, ...]:
+    """The verdict on a single run; a tuple of them, one per run, for a batched trajectory."""
+    if trajectory.batched:
+        return tuple(verdict(problem, trajectory.run(i)) for i in range(len(trajectory.steps)))
+    t = trajectory
+    with np.errstate(all="ignore"):
+        bad = evidence.first_undefined(t.points, t.values, t.grad_norms)
+        eigen = eigen_at(problem, t.points[-1])
+        finding = _find(problem, t, eigen, bad)
+        return _words(problem, t, finding, _oscillating(problem, t, eigen, bad), eigen)
+
+
+def _oscillating(problem, t: Trajectory, eigen, bad: int | None) -> bool:
+    """Sign flips along the Hessian's eigenvectors (at the end, else at the start) or an axis,
+    over the part of the path that is numbers."""
+    path = t.points[: len(t.points) if bad is None else bad]
+    eigen = eigen if eigen is not None else eigen_at(problem, t.points[0])
+    axes = np.eye(path.shape[-1])
+    toward = axes if eigen is None else np.concatenate([eigen[1].T, axes])
+    return evidence.oscillating(path, toward)
+
+
+def _find(problem, t: Trajectory, eigen, bad: int | None) -> _Finding:
+    """Rules 1–4 of the module docstring, in order (``bad``: the first step that is not
+    numbers)."""
+    n = int(t.steps)
+    broken = _broken(problem, t, bad)
+    if broken is not None:
+        return broken
+    if t.status == "diverged":  # every number finite: the engine's range rule fired
+        return _escaped(t.values, "threshold", n)
+    if n == 0 and t.status == "max_steps":
+        return _Finding("too_slow", "no_steps", 0)
+    moved = evidence.motion(t.points, t.values)
+    if t.status != "max_steps" or moved.settled_at is not None:
+        return _stopped(problem, t, moved, eigen)
+    return _moving(problem, t, moved)
+
+
+def _broken(problem, t: Trajectory, bad: int | None) -> _Finding | None:
+    """Rule 1: numbers that stopped being numbers, or a step over a pole."""
+    end = len(t.points) if bad is None else bad
+    if not is_quadratic(problem) and probes.may_jump(problem):
+        pole = probes.pole_crossing(problem, t.points[:end], t.values[:end])
+        if pole is not None:
+            return _Finding("undefined", "pole", pole)
+    if bad is None:
+        return None
+    if bad == 0:
+        defined = np.isfinite(t.values[0]) and np.all(np.isfinite(t.points[0]))
+        return _Finding("undefined", "start_gradient" if defined else "start_value", 0)
+    before, after = t.points[bad - 1], t.points[bad]
+    if not np.all(np.isfinite(after)) or probes.overflows(problem, before, after):
+        return _escaped(t.values[:bad], "overflow", bad)
+    defined = np.isfinite(t.values[bad])
+    return _Finding("undefined", "gradient" if defined else "value", bad)
+
+
+def _escaped(values: np.ndarray, cause: str, step: int) -> _Finding:
+    """Away without bound: up is diverging (with its onset), down is unbounded."""
+    if values[-1] > values[0]:
+        return _Finding("diverging", cause, step, evidence.onset(values))
+    return _Finding("unbounded", cause, step)
+
+
+def _stopped(problem, t: Trajectory, moved: evidence.Motion, eigen) -> _Finding:
+    """Rule 3: a convergence rule fired, or the steps became rounding noise."""
+    n, end = int(t.steps), t.points[-1]
+    small = t.grad_norms[-1] <= SMALL_GRADIENT * np.max(t.grad_norms)
+    critical = t.status == "converged_gradient" or small
+    zero = _zero_rate(t.learning_rates)
+    if zero is not None and not critical:
+        return _Finding("stalled", "zero_rate", zero)
+    around = _shape(problem, end, eigen)
+    settled = moved.settled_at is not None
+    descent = t.values[0] - t.values[-1]
+    little_left = evidence.remaining_descent(t.values) <= max(LEFT * descent, t.rules.value_tol)
+    if around.shape == "minimum" and (t.status == "converged_gradient" or settled or little_left):
+        cause = {"converged_gradient": "gradient", "converged_value": "value"}
+        if t.status in cause:
+            return _Finding("converged", cause[t.status], n)
+        return _Finding("converged", "settled", moved.settled_at)
+    onward = moved.heading is not None and probes.falls_forever(problem, end, moved.heading)
+    if (critical or settled) and around.shape != "minimum":
+        shape = "shoulder" if onward and around.downhill[:1] != "±" else around.shape
+        return _Finding("saddle", shape, n, downhill=around.downhill)
+    if onward:
+        return _Finding("unbounded", "falls", n)
+    return _Finding("too_slow", "value_rule" if t.status == "converged_value" else "step_limit", n)
+
+
+@dataclass(frozen=True)
+class _Around:
+    shape: str
+    radius: float = float("nan")
+    downhill: str = ""
+
+
+def _shape(problem, end: np.ndarray, eigen) -> _Around:
+    """Minimum, maximum, saddle or plateau around ``end``: clear negative curvature in the
+    Hessian decides at once; otherwise probes on circles up to max(1, ‖θ‖) wide decide (flat
+    minima such as x⁴ have no curvature to show). A degenerate saddle whose neighbouring minima
+    are closer than that could pass for a minimum."""
+    if eigen is not None:
+        values, vectors = eigen
+        biggest = np.max(np.abs(values))
+        if biggest > 0 and values[-1] < -1e-6 * biggest:
+            return _Around("maximum")
+        if biggest > 0 and values[0] < -1e-6 * biggest:
+            down = vectors[:, 0] * np.sign(vectors[np.argmax(np.abs(vectors[:, 0])), 0])
+            return _Around("saddle", downhill="±" + point(down))  # ± (1, 0), never ± (-1, 0)
+    toward = probes.directions(len(end), None if eigen is None else eigen[1])
+    found = probes.surroundings(problem, end, toward, max(1.0, float(np.linalg.norm(end))))
+    downhill = "" if found.downhill is None else point(found.downhill)
+    return _Around(found.shape, found.radius, downhill)
+
+
+def _moving(problem, t: Trajectory, moved: evidence.Motion) -> _Finding:
+    """Rule 4: the step limit came while the run still moved."""
+    n = int(t.steps)
+    zero = _zero_rate(t.learning_rates)
+    if zero is not None:
+        return _Finding("stalled", "zero_rate", zero)
+    if moved.growth > 1 and moved.rising:
+        return _Finding("diverging", "growing", n, evidence.onset(t.values))
+    heading = moved.heading
+    ahead = moved.falling and heading is not None  # only then is "no minimum that way" asked
+    if ahead and probes.falls_forever(problem, t.points[-1], heading):
+        return _Finding("unbounded", "falls", n)
+    if moved.falling or moved.growth < 1:
+        return _Finding("too_slow", "step_limit", n)
+    return _Finding("cycling", "bounce", n)
+
+
+def _zero_rate(rates: np.ndarray) -> int | None:
+    """The first step whose learning rate is 0 (or below ``RATE_FLOOR`` of the first)."""
+    rates = np.asarray(rates, dtype=float)
+    if not len(rates):
+        return None
+    zero = np.flatnonzero(rates <= RATE_FLOOR * max(rates[0], 0.0))
+    return int(zero[0]) if len(zero) else None
+
+
+def _words(problem, t: Trajectory, found: _Finding, oscillating: bool, eigen) -> Verdict:
+    """Fill the kind's words (messages.KINDS) and the advice in with this run's numbers."""
+    n, k, rules = int(t.steps), found.step, t.rules
+    shown = found.onset - 1 if found.onset else 0  # f's lowest value, where growth began
+    tail = t.values[n - min(n, max(2, n // 2), evidence.WINDOW) :]  # as evidence.motion's
+    numbers = messages.Lazy(
+        steps=steps(k),
+        after=f"after {steps(k)}" if k else "at the start",
+        in_steps=f"in {steps(k)}" if k else "at the start",
+        limit_steps=lambda: steps(n),
+        step=k,
+        onset=found.onset,
+        point=lambda: point(t.points[k]),
+        before=lambda: point(t.points[max(k - 1, 0)]),
+        f_end=lambda: number(t.values[k]),
+        f_before=lambda: number(t.values[shown]),
+        f_low=lambda: number(np.min(tail)),
+        f_high=lambda: number(np.max(tail)),
+        grad=lambda: number(t.grad_norms[k]),
+        rate=lambda: number(t.learning_rates[k]) if k < len(t.learning_rates) else "",
+        grad_tol=lambda: number(rules.grad_tol),
+        value_tol=lambda: number(rules.value_tol),
+        threshold=lambda: number(rules.divergence_threshold),
+        downhill=found.downhill,
+    )
+    label, message = messages.say(found.kind, found.cause, numbers)
+    help_text = advice.advice(problem, t, found, oscillating, eigen)
+    return Verdict(found.kind, oscillating, found.onset, k, message, help_text, label, found.cause)
