@@ -22,7 +22,6 @@ if linked and linked != ss.get(P + "_published"):  # arrived by a link (e.g. "Op
 def publish() -> None:
     setup = state.current(FORM)
     state.publish(FORM, setup)
-    ss[P + "_published"] = FORM.lesson.encode(setup)
 
 
 if ss[P + "room"]:

@@ -11,6 +11,11 @@ field has the key ``prefix + field``, so
 * :func:`keep` (called by ``app.py`` on every run) keeps every page's values while another page
   or section is shown: Streamlit forgets a widget's value when a run does not draw it, so
   re-assigning it is what makes a page come back as it was left.
+
+Two link keys belong to every page (:mod:`gdviz.display`): ``present`` (the presenter toggle,
+key ``present``) and ``hide`` (the parts a link leaves out). :func:`open_display` seeds them,
+:func:`display` and :func:`look` read them, and :func:`publish` writes them into every page's
+URL beside the page's own setup, so they survive every republish and every page switch.
 """
 
 from __future__ import annotations
@@ -20,7 +25,10 @@ from typing import Any
 
 import streamlit as st
 
+from gdviz import display as display_links
 from gdviz import urlstate
+from gdviz.display import Display
+from gdviz.figures.look import Look
 from gdviz.lessons.data import setup as data_setup
 from gdviz.lessons.learning_rate import setup as lab_setup
 from gdviz.lessons.playground import setup as playground_setup
@@ -50,11 +58,14 @@ DATA = Form("data_", data_setup.DataSetup, data_setup)
 LAB = Form("lr_", lab_setup.LabSetup, lab_setup)
 PREDICT = Form("predict_", predict_setup.PredictSetup, predict_setup)
 FORMS = (PLAYGROUND, DATA, LAB, PREDICT)
+PRESENT, HIDDEN = "present", "_hidden"  # the presenter toggle's key; the link's hidden parts
 
 
 def keep(forms: tuple[Form, ...] = FORMS) -> None:
     """Re-assign every field's widget value (and its slider and text box) of every page."""
     state = st.session_state
+    if PRESENT in state:
+        state[PRESENT] = state[PRESENT]
     for form in forms:
         for name in form.names:
             for suffix in HELPER_SUFFIXES:
@@ -95,10 +106,30 @@ def current(form: Form):
 
 
 def publish(form: Form, setup) -> None:
-    """Write ``setup`` to the URL (only what differs from the defaults)."""
-    params = form.lesson.encode(setup)
+    """Write ``setup`` to the URL (only what differs from the defaults), with the display."""
+    params = form.lesson.encode(setup) | display_links.encode(display())
     st.query_params.from_dict(params)
     st.session_state[form.key("_published")] = params
+
+
+def open_display() -> list[str]:
+    """Seed presenter mode and the hidden parts from the URL (the session's first link wins,
+    like a page's setup); the link's problems with them."""
+    shown, problems = display_links.decode(st.query_params.to_dict())
+    st.session_state.setdefault(PRESENT, shown.present)
+    st.session_state.setdefault(HIDDEN, shown.hide)
+    return st.session_state.setdefault("_display_problems", problems)
+
+
+def display() -> Display:
+    """Presenter mode and the hidden parts, as they are now."""
+    state = st.session_state
+    return Display(bool(state.get(PRESENT, False)), tuple(state.get(HIDDEN, ())))
+
+
+def look() -> Look:
+    """How charts are drawn now: the browser's theme (``st.context.theme``) and presenter mode."""
+    return Look(dark=st.context.theme.type == "dark", present=display().present)
 
 
 def bounds(form: Form, name: str) -> tuple[float, float]:

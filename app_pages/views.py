@@ -4,16 +4,20 @@ the core."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import NamedTuple
 
 import streamlit as st
 
 from app_pages import cursor
+from app_pages.browser import screen
+from app_pages.state import look
 from gdviz.field import sample
 from gdviz.figures.charts import metrics_figure, surface_figure
 from gdviz.figures.contour import backdrop, descent_figure, paint
 from gdviz.figures.curve import curve_figure
 from gdviz.figures.export import standalone_html
+from gdviz.figures.look import restyle
 from gdviz.figures.panels import metric_panels
 from gdviz.figures.step_arrows import step_arrows
 from gdviz.lessons.common import objective
@@ -59,9 +63,30 @@ def cached_runs(setup, text: str):
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def cached_backdrop(text: str, window, minima):
-    """The contour background of ``text`` over ``window`` (image, level lines, hover grid)."""
-    return backdrop(sample(objective(text).value, window, 120), minima)
+def cached_backdrop(text: str, window, minima, dark=False, height: int = 580, width: int = 580):
+    """The contour background of ``text`` over ``window`` (image, level lines, hover grid),
+    at most ``height`` pixels tall, sized for a chart ``width`` pixels wide."""
+    field = sample(objective(text).value, window, 120)
+    return backdrop(field, minima, height, dark=dark, width=width)
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _kept_store() -> dict:
+    return {}
+
+
+def kept(key, work, text: str, most: int = 12):
+    """``work(key, progress)`` once per key, with a progress bar, remembered for everyone (the
+    ``most`` recently used results; e.g. a 40,000-start basin map)."""
+    store = _kept_store()
+    if key not in store:
+        bar = st.progress(0.0, text=text)
+        store[key] = work(key, lambda done: bar.progress(done, f"{done:.0%} done"))
+        bar.empty()
+    store[key] = store.pop(key)  # the most recently used last
+    for old in list(store)[:-most]:
+        del store[old]
+    return store[key]
 
 
 KIND_STYLE = {  # how a verdict kind looks: Streamlit alert, badge colour
@@ -159,59 +184,6 @@ def step_inspector(runs, seen: Inspection, objective) -> None:
                         hide_index=True, height=260)  # fmt: skip
 
 
-def chart(figure, key: str, **options):
-    """A Plotly chart in the app's style (set in the figure itself: ``theme=None``)."""
-    return st.plotly_chart(figure, key=key, config=CHART_CONFIG, theme=None, **options)
-
-
-def descent_charts(f, runs, window, minima, show_learning_rate: bool, seen: Inspection):
-    """ONE animated figure: the contour (or 1-D curve) with the inspected run's step arrows,
-    and beside it f, ‖∇f‖ and α per step with a marker at the frame's step; the 3-D surface
-    (not animated) sits beside its own panels, marked at the inspected step.
-
-    Returns the animated figure (for the HTML download).
-    """
-    panels = metric_panels(runs, show_learning_rate, (0.68, 1.0), 2, beside=(0.0, 0.58))
-    layers = [panels]
-    if f.dimension == 2:
-        label = OPTIMIZERS[seen.replay.optimizer].display_name
-        layers.insert(0, step_arrows(seen.replay, runs[seen.index].colour, label, window))
-        animation = descent_figure(cached_backdrop(f.text, window, minima), runs, f.gradient,
-                                   layers=layers, step=seen.step, inspected=seen.index,
-                                   first_steps=FIRST_STEPS)  # fmt: skip
-    else:
-        animation = curve_figure(f.value, f.gradient, window, runs, layers=layers,
-                                 minima=[m[0] for m in minima], step=seen.step,
-                                 first_steps=FIRST_STEPS)  # fmt: skip
-    animation.layout.meta = {"cursor": seen.figure}  # which figure a reported step belongs to
-    if f.dimension == 1:
-        chart(animation, "curve")
-        st.caption(
-            "The line through the current point is the tangent: its slope f′(x) sets the "
-            "step x ← x − α f′(x). ▶ Play to watch; the panels follow the step."
-        )
-        return animation
-    view = st.segmented_control(
-        "View", ["Contour (animated)", "3-D surface"], default="Contour (animated)",
-        key="view", label_visibility="collapsed",
-    )  # fmt: skip
-    if view == "3-D surface":
-        left, right = st.columns([3, 2])
-        with left:
-            chart(surface_figure(sample(f.value, window, 120), runs), "surface")
-            st.caption("Drag to turn the surface. The path is lifted just above it.")
-        with right:
-            chart(metrics_figure(runs, show_learning_rate, step=seen.step), "metrics")
-        return animation
-    chart(animation, "contour", on_select="rerun", selection_mode="points")
-    st.caption(
-        "Colour: f from low (dark blue) to high (cream). At the current step: dashed, "
-        "−α∇J (plain GD's step); solid, Δ (the step taken); violet, the optimizer's memory. "
-        "Click the map to start from there; ▶ Play or drag the step slider."
-    )
-    return animation
-
-
 def downloads(setup, runs, objective, figure) -> None:
     """CSV of every step of every run, the setup on its first lines; the animation as a
     standalone HTML page with the title, formula, setup and verdict (works offline)."""
@@ -238,3 +210,110 @@ def downloads(setup, runs, objective, figure) -> None:
         on_click="ignore",
         key="download_html",
     )
+
+
+def chart(figure, key: str, **options):
+    """A Plotly chart in the app's style, restyled for the theme and presenter mode (the style
+    is set in the figure itself, ``theme=None``: Streamlit's theme re-applied in the browser
+    costs ~50 ms per redraw)."""
+    styled = restyle(figure, look())
+    return st.plotly_chart(styled, key=key, config=CHART_CONFIG, theme=None, **options)
+
+
+VIEWS = ("Contour", "3-D surface")
+CONTOUR_CAPTION = (
+    "Colour: f from low (dark) to high (light). At the current step: dashed, −α∇J (plain GD's "
+    "step); solid, Δ (the step taken); violet, the optimizer's memory. Click to start there; "
+    "▶ Play (or space) to watch, ← → to step."
+)
+CURVE_CAPTION = ("The line through the current point is the tangent: its slope f′(x) sets the "
+                 "step x ← x − α f′(x). ▶ Play (or space) to watch; ← → step.")  # fmt: skip
+PLOT_SHARE = (0.0, 0.62)  # of the animated figure's width: the contour (or curve); then panels
+PANELS_SHARE = (0.72, 1.0)
+PRESENT_ROOM = 90  # pixels more for a contour in presenter mode
+
+
+def lead(text: str) -> None:
+    """The line under a page's title (left out in presenter mode: the teacher says it)."""
+    if not look().present:
+        st.caption(text)
+
+
+def chart_height(reserved: int = 175, least: int = 380, most: int = 940) -> int:
+    """The main chart's height, Play button included: what the window has left below the
+    ``reserved`` pixels of page above the chart (40 more in presenter mode's larger type)."""
+    reserved += 40 if look().present else 0
+    return int(min(max(screen()[0] - reserved, least), most))
+
+
+def chart_width(share: float = 1.0) -> int:
+    """The width of a chart that takes ``share`` of the page's content width."""
+    return int(screen()[1] * share)
+
+
+def formulas(f, optimizer: str = "") -> None:
+    """f, ∇f and the update rule in LaTeX: the page shows what the code runs."""
+    st.latex(f.latex)
+    st.latex(f.gradient_latex)
+    if optimizer:
+        st.latex(OPTIMIZERS[optimizer].update_latex)
+        st.caption(OPTIMIZERS[optimizer].summary)
+
+
+def descent_view(
+    f,
+    runs,
+    window,
+    minima,
+    seen: Inspection,
+    view: str = VIEWS[0],
+    *,
+    panels: bool = True,
+    show_learning_rate: bool = False,
+    share: float = 1.0,
+):
+    """ONE animated figure, sized to fit the screen: the contour (or 1-D curve) with the
+    inspected run's step arrows and, with ``panels``, beside it f, ‖∇f‖ and α per step with a
+    marker at the frame's step (α's only with ``show_learning_rate``; one cursor, see
+    app_pages/cursor.py); or the 3-D surface (not
+    animated: the page draws its panels, marked at the inspected step). ``share``: the part of
+    the page's width the chart's column takes. Returns the animated figure (for the HTML
+    download)."""
+    dark, height = look().dark, chart_height()
+    inspected = runs[seen.index]
+    if len(runs) > 1:  # the legend names them; what each did is in the list beside the chart
+        runs = [replace(run, label=run.label.split(" — ")[0]) for run in runs]
+    layers = []
+    if panels:
+        layers.append(metric_panels(runs, show_learning_rate, PANELS_SHARE, 2, beside=PLOT_SHARE))
+    if f.dimension == 1:
+        animation = curve_figure(f.value, f.gradient, window, runs, layers=layers,
+                                 minima=[m[0] for m in minima], height=height, step=seen.step,
+                                 first_steps=FIRST_STEPS)  # fmt: skip
+        animation.layout.meta = {"cursor": seen.figure}  # which figure a reported step is of
+        chart(animation, "curve")
+        st.caption(CURVE_CAPTION + (" The panels follow the step." if panels else ""))
+        return animation
+    width = chart_width(share * (PLOT_SHARE[1] if panels else 1.0))
+    background = cached_backdrop(f.text, window, minima, dark, height, width)
+    label = OPTIMIZERS[seen.replay.optimizer].display_name
+    arrows = step_arrows(seen.replay, inspected.colour, label, window, legend=not look().present)
+    layers.insert(0, arrows)  # presenter mode: no legend rows for them (the caption names them)
+    animation = descent_figure(background, runs, f.gradient, layers=layers, step=seen.step,
+                               inspected=seen.index, first_steps=FIRST_STEPS)  # fmt: skip
+    animation.layout.meta = {"cursor": seen.figure}
+    if look().present:  # larger type and Play lowered (look.restyle): room for the plot
+        animation.layout.height = min(height, animation.layout.height + PRESENT_ROOM)
+    if view == VIEWS[1]:
+        chart(surface_figure(sample(f.value, window, 120), runs, height, dark), "surface")
+        st.caption("Drag to turn the surface. The path is lifted just above it.")
+    else:
+        chart(animation, "contour", on_select="rerun", selection_mode="points")
+        st.caption(CONTOUR_CAPTION)
+    return animation
+
+
+def step_metrics(runs, show_learning_rate: bool, seen: Inspection, height: int = 380) -> None:
+    """f, ‖∇f‖ and α per step on their own (beside the 3-D surface, which does not animate),
+    marked at the inspected step."""
+    chart(metrics_figure(runs, show_learning_rate, height, step=seen.step), "metrics")

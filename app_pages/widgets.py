@@ -7,11 +7,14 @@ the registries, so a widget accepts exactly what a link does.
 
 from __future__ import annotations
 
+import hashlib
 import math
+import re
 
 import streamlit as st
 
-from app_pages.state import Form, bounds
+from app_pages.state import Form, bounds, display
+from gdviz import datasets
 from gdviz.lessons.common import EPS_OPTIONS, MAX_TEXT, RATE, objective
 from gdviz.lessons.playground.setup import TOLERANCES, parse_rates
 from gdviz.optimizers import OPTIMIZERS
@@ -24,6 +27,33 @@ FUNCTION_HELP = (
     + ", ".join(ALLOWED_FUNCTIONS)
     + "."
 )
+
+
+def group(
+    title: str,
+    part: str,
+    *,
+    essential: bool = False,
+    folded: bool = False,
+    heading: bool = True,
+    help: str | None = None,
+):
+    """A group of controls, to be used as ``with group(...):``. Normally a heading (unless not
+    ``heading``) over its widgets; folded into an expander when ``folded``, and in presenter
+    mode unless ``essential`` (the rest is one click away). Its container's key
+    ``part--<part>--…`` lets a link's ``hide=<part>`` hide it (``browser.css``): its widgets
+    are still drawn, so their values still apply."""
+    box = st.container(key=f"part--{part}--{re.sub(r'[^a-z0-9]+', '_', title.lower())}")
+    if folded or (display().present and not essential):
+        return box.expander(title)
+    if heading:
+        box.subheader(title, help=help)
+    return box
+
+
+def part(name: str, place: str = ""):
+    """A container that ``hide=<name>`` hides (e.g. the α controls inside a shown group)."""
+    return st.container(key=f"part--{name}--{place}")
 
 
 EXAMPLES = ("x^2 + 3y^2", "sin(x)*cos(y)", "(1-x)^2 + 100(y - x^2)^2", "exp(-(x^2+y^2))",
@@ -134,19 +164,25 @@ def learning_rate_input(key: str = "learning_rate", label: str = "Learning rate 
     return float(st.session_state[key])
 
 
-def optimizer_inputs(prefix: str = "", rate_key: str = "learning_rate") -> str:
-    """Optimizer choice with its update rule and summary, α, and its own hyperparameters."""
+def optimizer_inputs(
+    prefix: str = "", rate_label: str | None = "Learning rate α", help: str | None = None
+) -> str:
+    """The lesson's essentials: the optimizer and α (``hide=rate`` hides α alone; no α when
+    ``rate_label`` is None); then the optimizer's own hyperparameters, folded away in presenter
+    mode. The update rule itself is shown beside the chart (``views.formulas``)."""
     name = st.selectbox(
         "Optimizer",
         list(OPTIMIZERS),
         key=prefix + "optimizer",
         format_func=lambda n: OPTIMIZERS[n].display_name,
-        help="Which variant of gradient descent takes the steps.",
+        help=help or "Which variant of gradient descent takes the steps (its rule is shown).",
     )
-    st.latex(OPTIMIZERS[name].update_latex)
-    st.caption(OPTIMIZERS[name].summary)
-    learning_rate_input(prefix + rate_key)
-    hyperparameter_inputs(name, prefix)
+    if rate_label:
+        with part("rate", prefix):
+            learning_rate_input(prefix + "learning_rate", rate_label)
+    if OPTIMIZERS[name].hyperparameters:
+        with group(f"{OPTIMIZERS[name].display_name}'s settings", "optimizer", heading=False):
+            hyperparameter_inputs(name, prefix)
     return name
 
 
@@ -212,17 +248,64 @@ def schedule_inputs(form: Form) -> None:
                             format=None if whole else "%.4g")  # fmt: skip
 
 
+def controls(prefix: str, specs) -> None:
+    """A row of number widgets from a table of ``Control`` rows (style, name, label, bounds,
+    options: the same row gives the URL its bounds), keys ``prefix + name``."""
+    for column, c in zip(st.columns(len(specs)), specs, strict=True):
+        widget = column.slider if c.style == "range" else column.number_input
+        widget(c.label, c.low, c.high, key=prefix + c.name, **c.options)
+
+
 def rates_input(key: str) -> None:
     """Comma-separated learning rates, validated like any typed input."""
     text_key = f"{key}_text"
     if text_key not in st.session_state:
         st.session_state[text_key] = ", ".join(f"{r:g}" for r in st.session_state[key])
     st.text_input(
-        "Learning rates α (comma-separated, up to 6)",
+        "Learning rates α",
         key=text_key,
-        help="Each α gets its own run and colour; all run in one batched call.",
+        help="Up to 6, separated by commas. Each α gets its own run and colour; all run in one "
+        "batched call.",
     )
     try:
         st.session_state[key] = list(parse_rates(st.session_state[text_key]))
     except ValueError as error:
         st.error(f"Learning rates: {error} Keeping the previous ones.")
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def cached_table(digest: str, _data: bytes):
+    return datasets.read_csv(_data)  # a DataError propagates and is not cached
+
+
+def uploaded_data(prefix: str, help_text: str) -> tuple:
+    """The Data page's CSV upload: the table's chosen x and y columns as a Dataset and its cache
+    key (None, "" before a file is chosen); widget keys start with ``prefix``. The file's bytes stay
+    in the session, so switching source and back keeps it."""
+    upload = st.file_uploader("CSV file (≤ 5 MB, ≤ 100,000 rows)", type=["csv", "txt"],
+                              key=prefix + "upload", max_upload_size=5, help=help_text)  # fmt: skip
+    kept, shown_before = prefix + "_file", prefix + "_uploader_had_file"
+    if upload is not None:
+        st.session_state[kept] = (upload.name, upload.getvalue())
+    elif st.session_state.get(shown_before):  # the student removed the file
+        st.session_state.pop(kept, None)
+    st.session_state[shown_before] = upload is not None
+    if kept not in st.session_state:
+        return None, ""
+    name, data = st.session_state[kept]
+    if upload is None:
+        st.caption(f"Using {name!r}, uploaded earlier in this session.")
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    table = cached_table(digest, data)
+    if st.session_state.get(prefix + "digest") != digest:  # a new file: start from numeric columns
+        st.session_state.update(
+            {prefix + "digest": digest, prefix + "columns": datasets.default_columns(table)}
+        )
+    chosen = st.session_state[prefix + "columns"]  # back from another source: as chosen before
+    st.session_state.setdefault(prefix + "x_column", chosen[0])
+    st.session_state.setdefault(prefix + "y_column", chosen[1])
+    left, right = st.columns(2)
+    x = left.selectbox("x column", table.columns, key=prefix + "x_column")
+    y = right.selectbox("y column", table.columns, key=prefix + "y_column")
+    st.session_state[prefix + "columns"] = (x, y)
+    return datasets.to_dataset(table, x, y), f"csv:{digest}:{x}:{y}"

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-# Light "viridis-like" anchors: low values cool and deep, high values warm and pale, so the
-# paths (saturated colours) stand out on top.
-_ANCHORS = np.array(
+# "Viridis-like" anchors: low values cool and deep, high values warm and pale, lightness rising
+# steadily with f (readable in greyscale). The dark theme's field stays dark (CIE L* 7 … 45)
+# so that the bright paths of the dark palette stand out on it.
+LIGHT_ANCHORS = np.array(
     [
-        [38, 70, 140],
+        [48, 88, 152],
         [51, 114, 160],
         [72, 156, 163],
         [122, 190, 150],
@@ -29,6 +30,11 @@ _ANCHORS = np.array(
     ],
     dtype=float,
 )
+DARK_ANCHORS = np.array(
+    [[12, 20, 42], [20, 40, 76], [26, 60, 90], [34, 80, 94], [58, 100, 88], [88, 112, 84],
+     [110, 116, 92]],
+    dtype=float,
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -77,13 +83,14 @@ def ranks(values: np.ndarray) -> np.ndarray:
     return out
 
 
-def colours(levels01: np.ndarray) -> np.ndarray:
-    """Map ``[0, 1]`` to RGBA bytes along the anchors; NaN becomes light grey."""
-    position = np.nan_to_num(levels01, nan=0.0) * (len(_ANCHORS) - 1)
-    low = np.clip(np.floor(position).astype(int), 0, len(_ANCHORS) - 2)
+def colours(levels01: np.ndarray, dark: bool = False) -> np.ndarray:
+    """Map ``[0, 1]`` to RGBA bytes along the anchors; NaN becomes grey (light or dark)."""
+    anchors = DARK_ANCHORS if dark else LIGHT_ANCHORS
+    position = np.nan_to_num(levels01, nan=0.0) * (len(anchors) - 1)
+    low = np.clip(np.floor(position).astype(int), 0, len(anchors) - 2)
     weight = (position - low)[..., None]
-    rgb = _ANCHORS[low] * (1 - weight) + _ANCHORS[low + 1] * weight
-    rgb[np.isnan(levels01)] = (225, 225, 225)
+    rgb = anchors[low] * (1 - weight) + anchors[low + 1] * weight
+    rgb[np.isnan(levels01)] = (60, 64, 72) if dark else (225, 225, 225)
     alpha = np.full(rgb.shape[:-1] + (1,), 255.0)
     return np.concatenate([rgb, alpha], axis=-1).round().astype(np.uint8)
 
@@ -103,9 +110,19 @@ def png_data_uri(rgba: np.ndarray) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode()
 
 
-def background_image(field: Field) -> str:
+def background_image(field: Field, dark: bool = False) -> str:
     """The colour field as a PNG data URI (flipped so that larger y is up)."""
-    return png_data_uri(colours(ranks(field.values))[::-1])
+    return png_data_uri(colours(ranks(field.values), dark)[::-1])
+
+
+def colour_scale(dark: bool = False, stops: int = 4) -> list[list]:
+    """The field's colours as a Plotly colour scale (e.g. for the 3-D surface)."""
+    levels = np.linspace(0, 1, stops)
+    rgb = colours(levels, dark)[:, :3]
+    return [
+        [float(level), f"#{r:02X}{g:02X}{b:02X}"]
+        for level, (r, g, b) in zip(levels, rgb, strict=True)
+    ]
 
 
 def contour_levels(values: np.ndarray, count: int = 14) -> np.ndarray:

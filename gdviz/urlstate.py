@@ -90,6 +90,24 @@ class Many(NamedTuple):
         return tuple(self.item.parse(part) for part in parts)
 
 
+class Names(NamedTuple):
+    """Comma-separated names from ``allowed``, any order, each once: a set of switches such as
+    ``hide=schedule,compare``. Empty text is no names; the result keeps ``allowed``'s order.
+
+    >>> Names(("a", "b", "c")).parse("c, a,c")
+    ('a', 'c')
+    """
+
+    allowed: tuple[str, ...]
+
+    def parse(self, raw: str) -> tuple[str, ...]:
+        parts = {part.strip() for part in raw.replace(";", ",").split(",") if part.strip()}
+        unknown = sorted(parts - set(self.allowed))
+        if unknown:
+            raise ValueError(f"'{unknown[0][:40]}' is not one of {', '.join(self.allowed)}.")
+        return tuple(name for name in self.allowed if name in parts)
+
+
 def text(value) -> str:
     """How a value is written in a URL."""
     if isinstance(value, bool):

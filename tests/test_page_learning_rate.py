@@ -32,20 +32,25 @@ def test_every_section_renders_without_exceptions(section):
     assert figures(at) or (section == "instant" and at.get("iframe"))  # its own view
 
 
-def test_side_by_side_shows_each_rate_with_its_status():
+def test_side_by_side_is_one_figure_a_panel_per_rate_and_one_play_all():
     at = run_page()
     charts = figures(at)
-    assert len(charts) == 6  # five small animated contours and the losses
-    assert all(len(chart["frames"]) > 10 for chart in charts[:5])
-    shown = texts(at)
+    assert len(charts) == 2  # the panels (one figure) and the losses
+    panels = charts[0]
+    assert len(panels["layout"]["images"]) == 5 and len(panels["frames"]) > 10
+    assert {panels["layout"][f"xaxis{k}"]["anchor"] for k in range(2, 6)} == {"y2", "y3", "y4",
+                                                                               "y5"}  # fmt: skip
+    assert panels["layout"]["updatemenus"][0]["buttons"][0]["label"] == "▶ Play all"
+    assert len(panels["frames"][-1]["traces"]) == 5 * 4  # each panel's path, point, arrow, label
+    titles = " ".join(annotation["text"] for annotation in panels["layout"]["annotations"])
     for phrase in ("too slow", "converged in 250 steps", "oscillating", "diverged at step"):
-        assert phrase in shown
+        assert phrase in titles
 
 
 def test_spread_and_overlay():
     at = run_page()
     at.text_input(key="lr_rates_text").input("0.01, 0.2").run()
-    assert len(figures(at)) == 3
+    assert len(figures(at)[0]["layout"]["images"]) == 2
     at.button(key="lr_spread").click().run()
     assert at.text_input(key="lr_rates_text").value == "0.002, 0.03, 0.07, 0.095, 0.105"
     at.toggle(key="lr_overlay").set_value(True).run()
@@ -181,7 +186,7 @@ def test_the_instant_section_sends_every_rate_once_in_one_view():
     assert not at.exception
     frames = at.get("iframe")
     assert len(frames) == 1
-    assert "Instant α" in at.caption[-1].value or "slider" in at.caption[-1].value
+    assert any("Instant α" in c.value or "slider" in c.value for c in at.caption)
 
 
 def test_the_playground_opens_its_setup_in_instant_alpha():

@@ -14,7 +14,8 @@ import numpy as np
 import plotly.graph_objects as go
 from _plotly_utils.utils import to_typed_array_spec
 
-PALETTE = ("#D7263D", "#1B1B1E", "#F46036", "#7B2CBF", "#C2185B", "#2E86AB", "#3D9970")
+from gdviz.figures.look import LIGHT_INKS, PALETTE, STYLE  # noqa: F401  (PALETTE: re-exported)
+
 FRAME_MS = 30  # asks for 33 frames/s; ~25-30 are drawn on a 2-core machine
 FRAME_BUDGET = 6_000  # path points summed over all frames and runs (payload grows as frames²)
 
@@ -46,11 +47,12 @@ def f32(values) -> np.ndarray:
     return np.where(fits, array, np.nan).astype(np.float32)
 
 
-def playback_menus(steps: np.ndarray, gap: int = 60) -> dict:
+def playback_menus(steps: np.ndarray, gap: int = 60, play: str = "▶ Play") -> dict:
     """Layout entries for the Play/Pause buttons and the step slider (frame names = steps),
     ``gap`` pixels below the plot area: clear of the x-axis title however tall the legend makes
-    the plot (a paper-relative offset would shrink with it)."""
-    play = {
+    the plot (a paper-relative offset would shrink with it). ``play`` labels the Play button
+    (e.g. "▶ Play all" when it moves several panels)."""
+    playing = {
         "frame": {"duration": FRAME_MS, "redraw": False},
         "transition": {"duration": 0},
         "fromcurrent": True,
@@ -58,7 +60,7 @@ def playback_menus(steps: np.ndarray, gap: int = 60) -> dict:
     }
     pause = {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}
     buttons = [
-        {"label": "▶ Play", "method": "animate", "args": [None, play]},
+        {"label": play, "method": "animate", "args": [None, playing]},
         {"label": "❚❚ Pause", "method": "animate", "args": [[None], pause]},
     ]
     slider_steps = [  # unlabelled: the figure's own text shows the step, and plotly measures
@@ -82,8 +84,8 @@ def playback_menus(steps: np.ndarray, gap: int = 60) -> dict:
                 "yanchor": "top",
                 "pad": {"t": gap, "r": 8},
                 "showactive": False,
-                "bgcolor": "#F3F5FA",
-                "bordercolor": "#C9CFDD",
+                "bgcolor": LIGHT_INKS.button,
+                "bordercolor": LIGHT_INKS.border,
                 "font": {"size": 13},
             }
         ],
@@ -112,27 +114,6 @@ def frames(steps: np.ndarray, traces_at, trace_indices: list[int]) -> list[dict]
         {"name": str(int(step)), "data": traces_at(int(step)), "traces": trace_indices}
         for step in steps
     ]
-
-
-# The app's look, set in every figure: the pages draw charts with ``theme=None``, since
-# Streamlit's theme is re-applied in the browser on every redraw (~50 ms per α change).
-_FONT = {"family": '"Source Sans", "Source Sans Pro", sans-serif', "color": "#31333F"}
-_AXIS = {  # every axis of every figure, unless the figure says otherwise
-    "showgrid": True,
-    "gridcolor": "#E6E9F0",
-    "zeroline": False,
-    "linecolor": "#9AA3B5",
-    "automargin": True,
-    "ticks": "outside",  # invisible ticks: a little room between the labels and the plot
-    "ticklen": 4,
-    "tickcolor": "rgba(0,0,0,0)",
-}
-STYLE = {
-    "template": {"layout": {"xaxis": _AXIS, "yaxis": _AXIS}},  # instead of plotly.py's default
-    "font": _FONT,
-    "hoverlabel": {"bgcolor": "#FFFFFF", "bordercolor": "#C9CFDD", "font": _FONT},
-    "paper_bgcolor": "rgba(0,0,0,0)",
-}
 
 
 # Layout entries kept out of plotly's objects: a slider step per frame made Layout() cost ~1 ms.
@@ -197,8 +178,71 @@ def typed(value):
     return value
 
 
+def _raw(built: go.Figure) -> dict:
+    """A figure's own data, layout and frames, not copied (``to_dict`` copies every array)."""
+    frame_props = [frame._props for frame in built._frame_objs]
+    return {"data": built._data, "layout": built._layout, "frames": frame_props}
+
+
 class _RawFrame:
     """The one attribute ``BaseFigure.to_dict`` reads from a frame."""
 
     def __init__(self, props: dict):
         self._props = props
+
+
+def panels(
+    figures: list[go.Figure], titles: list[str], columns: int, height: int, play: str = "▶ Play all"
+) -> go.Figure:
+    """Several animated figures (each on the axes x/y, frames named alike) as ONE figure: a grid
+    of ``columns`` panels, each titled, moved by one Play button and one step slider.
+
+    Panel k gets the axes x{k}/y{k}; its traces, images and frames follow. The layout's legend
+    is off (the titles name the panels) and the first panel's buttons and slider drive all.
+    """
+    count = len(figures)
+    rows = -(-count // columns)
+    lines = max(title.count("<br>") + 1 for title in titles)
+    top, bottom = 14 + 21 * lines, 80  # pixels: a title above each panel, Play below the grid
+    row_gap = top + 40  # the panel above's tick labels, then this row's title
+    plot = max(height - top - bottom - row_gap * (rows - 1), 120 * rows)
+    gap_x, gap_y = 0.06, row_gap / (plot + row_gap * (rows - 1))
+    width = (1 - gap_x * (columns - 1)) / columns
+    tall = (1 - gap_y * (rows - 1)) / rows
+    specs = [_raw(figure) for figure in figures]
+    data, frames_by_name, annotations, images = [], {}, [], []
+    layout = {key: value for key, value in specs[0]["layout"].items() if not key.endswith("axis")}
+    for k, (spec, title) in enumerate(zip(specs, titles, strict=True)):
+        row, column = divmod(k, columns)
+        suffix = "" if k == 0 else str(k + 1)
+        x0, y1 = column * (width + gap_x), 1 - row * (tall + gap_y)
+        offset = len(data)
+        for trace in spec["data"]:
+            data.append(trace | {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"})
+        x_axis, y_axis = spec["layout"].get("xaxis", {}), spec["layout"].get("yaxis", {})
+        untitled = {"title": {"text": ""}}  # the panels share their axes' meaning
+        layout[f"xaxis{suffix}"] = x_axis | untitled | {"domain": [x0, x0 + width],
+                                                         "anchor": f"y{suffix}"}  # fmt: skip
+        layout[f"yaxis{suffix}"] = y_axis | untitled | {"domain": [y1 - tall, y1],
+                                                         "anchor": f"x{suffix}"}  # fmt: skip
+        if "scaleanchor" in y_axis:
+            layout[f"yaxis{suffix}"]["scaleanchor"] = f"x{suffix}"
+        images += [image | {"xref": f"x{suffix}", "yref": f"y{suffix}"}
+                   for image in spec["layout"].get("images", ())]  # fmt: skip
+        annotations.append({"text": title, "xref": "paper", "yref": "paper", "x": x0, "y": y1,
+                            "xanchor": "left", "yanchor": "bottom", "yshift": 6,
+                            "showarrow": False, "align": "left"})  # fmt: skip
+        for frame in spec.get("frames", ()):
+            merged = frames_by_name.setdefault(frame["name"], {"name": frame["name"], "data": [],
+                                                               "traces": []})  # fmt: skip
+            merged["data"] += frame["data"]
+            merged["traces"] += [index + offset for index in frame["traces"]]
+    layout.update(height=height, showlegend=False, images=images, annotations=annotations,
+                  margin={**layout.get("margin", {}), "t": top, "b": bottom})  # fmt: skip
+    menus, sliders, near = layout.get("updatemenus", []), layout.get("sliders", []), {"t": 34}
+    if menus:  # Play right under the tick labels: the panels have no axis titles
+        buttons = [menus[0]["buttons"][0] | {"label": play}, *menus[0]["buttons"][1:]]
+        layout["updatemenus"] = [menus[0] | {"buttons": buttons, "pad": menus[0]["pad"] | near}]
+    if sliders:
+        layout["sliders"] = [sliders[0] | {"pad": sliders[0]["pad"] | near}]
+    return figure(data, layout, list(frames_by_name.values()))

@@ -13,13 +13,12 @@ import plotly.graph_objects as go
 from gdviz.field import Window, png_data_uri
 from gdviz.figures.animation import f32, figure
 from gdviz.figures.lab import layout, legend_entry
+from gdviz.figures.look import DIVERGED, ELSEWHERE, EXTRA, INK, MUTED, PALE, RIM, RUNS, Look
 from gdviz.lessons.learning_rate.basins import BasinMap
 
-BASIN_COLOURS = ("#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860", "#DA8BC3",
-                 "#CCB974")  # fmt: skip
-ELSEWHERE, DIVERGED = "#D5D8DE", "#2B2B2B"  # no minimum reached; diverged
-PALE = "#EEF0F4"  # the legend's sample of a basin's pale (not yet converged) part
-INK = "#1B1B1E"
+# The run colours but black (too near DIVERGED, and it would hide the start ring), then more;
+# then ELSEWHERE (no minimum reached) and DIVERGED. PALE: near a minimum, not converged yet.
+BASIN_COLOURS = (*(c for c in RUNS if c != "#000000"), *EXTRA)
 
 
 def basin_colours(result: BasinMap) -> list[str]:
@@ -28,12 +27,14 @@ def basin_colours(result: BasinMap) -> list[str]:
     return [BASIN_COLOURS[i % len(BASIN_COLOURS)] for i in range(count)] + [ELSEWHERE, DIVERGED]
 
 
-def basin_image(result: BasinMap) -> np.ndarray:
-    """RGBA pixels: each minimum's colour, paler where the run had not converged yet."""
-    palette = np.array([_rgb(c) for c in basin_colours(result)])
+def basin_image(result: BasinMap, dark: bool = False) -> np.ndarray:
+    """RGBA pixels: each minimum's colour, paler (nearer the background) where the run had not
+    converged yet; ``dark``: the dark theme's colours."""
+    shade = Look(dark=dark).colour
+    palette = np.array([_rgb(shade(c)) for c in basin_colours(result)])
     rgb = palette[result.labels]
     pale = ~result.converged & (result.labels < len(result.minima))
-    rgb[pale] = 0.45 * rgb[pale] + 0.55 * 255
+    rgb[pale] = 0.45 * rgb[pale] + 0.55 * _rgb(shade(PALE))
     alpha = np.full(rgb.shape[:-1] + (1,), 255.0)
     return np.concatenate([rgb, alpha], axis=-1).round().astype(np.uint8)[::-1]
 
@@ -42,9 +43,12 @@ def _rgb(colour: str) -> np.ndarray:
     return np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)], dtype=float)
 
 
-def basin_figure(result: BasinMap, start=None, height: int = 620, hover: int = 50) -> go.Figure:
-    """The label grid as ONE layout image, the minima as stars, a legend made of markers and an
-    invisible coarse grid (about ``hover`` per side) that tells, on hover, where a start ends."""
+def basin_figure(
+    result: BasinMap, start=None, height: int = 620, hover: int = 50, dark: bool = False
+) -> go.Figure:
+    """The label grid as ONE layout image (``dark``: in the dark theme's colours), the minima as
+    stars, a legend made of markers and an invisible coarse grid (about ``hover`` per side)
+    that tells, on hover, where a start ends."""
     w = result.window
     traces = [
         _square(f"{name} ({100 * share:.0f} %)", colour)
@@ -58,7 +62,7 @@ def basin_figure(result: BasinMap, start=None, height: int = 620, hover: int = 5
         traces.append({
             "type": "scatter", "x": result.minima[:, 0], "y": result.minima[:, 1],
             "mode": "markers", "name": "minimum", "showlegend": False,
-            "marker": {"symbol": "star", "size": 17, "color": "#FFFFFF",
+            "marker": {"symbol": "star", "size": 17, "color": RIM,
                        "line": {"color": INK, "width": 1.5}},
             "hovertemplate": "minimum (%{x:.4g}, %{y:.4g})<extra></extra>",
         })  # fmt: skip
@@ -69,7 +73,7 @@ def basin_figure(result: BasinMap, start=None, height: int = 620, hover: int = 5
     axis = {"showgrid": False, "zeroline": False, "constrain": "domain"}
     spec = layout(
         height, 70, 50, left=50,
-        images=[_stretched(png_data_uri(basin_image(result)), w)],
+        images=[_stretched(png_data_uri(basin_image(result, dark)), w)],
         xaxis=axis | {"range": [w.x_min, w.x_max], "title": {"text": "start x₀"}},
         yaxis=axis | {"range": [w.y_min, w.y_max], "title": {"text": "start y₀"},
                       "scaleanchor": "x"},
@@ -83,7 +87,7 @@ def _square(name: str, colour: str) -> dict:
         "symbol": "square",
         "size": 13,
         "color": colour,
-        "line": {"color": "#9AA3B5", "width": 1},
+        "line": {"color": MUTED, "width": 1},
     }
     return legend_entry(name, "markers", marker=marker)
 

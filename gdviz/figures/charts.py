@@ -7,9 +7,10 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from gdviz.field import Field, ranks
+from gdviz.field import Field, colour_scale, ranks
 from gdviz.figures.animation import f32, figure
 from gdviz.figures.contour import RunView, sample_like
+from gdviz.figures.look import LIGHT_INKS, SURFACE_LINES
 from gdviz.figures.panels import metric_panels, thin
 
 
@@ -24,7 +25,7 @@ def metrics_figure(
         "margin": {"l": 70, "r": 10, "t": 30, "b": 40},
         "showlegend": False,
         "hovermode": "x unified",
-        "plot_bgcolor": "#FFFFFF",
+        "plot_bgcolor": LIGHT_INKS.plot,
     } | panels.layout
     traces = [dict(trace) for trace in panels.traces]
     if step is not None:
@@ -51,8 +52,11 @@ def clipped_path(points: np.ndarray, values: np.ndarray, window, top: float) -> 
     return x * gap, y * gap, values * gap
 
 
-def surface_figure(field: Field, runs: Sequence[RunView], height: int = 560) -> go.Figure:
-    """f as a 3-D surface (coloured by rank, like the contour) with each run's path on it."""
+def surface_figure(
+    field: Field, runs: Sequence[RunView], height: int = 560, dark: bool = False
+) -> go.Figure:
+    """f as a 3-D surface (coloured by rank, like the contour, ``dark`` for the dark theme's
+    field) with each run's path on it."""
     coarse = sample_like(field, 60)
     z = coarse.values
     finite = z[np.isfinite(z)]
@@ -69,13 +73,13 @@ def surface_figure(field: Field, runs: Sequence[RunView], height: int = 560) -> 
             "surfacecolor": f32(ranks(coarse.values)),
             "showscale": False,
             "opacity": 0.92,
-            "colorscale": [[0, "#26468C"], [0.35, "#489CA3"], [0.7, "#BEDA8C"], [1, "#FDF6E2"]],
+            "colorscale": colour_scale(dark, 7),
             "hovertemplate": "x = %{x:.3g}, y = %{y:.3g}<br>f = %{z:.4g}<extra></extra>",
             "contours": {
                 "z": {
                     "show": True,
                     "usecolormap": False,
-                    "color": "rgba(30,40,60,0.3)",
+                    "color": SURFACE_LINES,
                     "width": 1,
                     "start": float(np.min(finite)) if finite.size else 0,
                     "end": float(top),
@@ -96,7 +100,7 @@ def surface_figure(field: Field, runs: Sequence[RunView], height: int = 560) -> 
                 "z": f32(z_path + lift),
                 "mode": "lines+markers",
                 "name": run.label,
-                "line": {"color": run.colour, "width": 5},
+                "line": {"color": run.colour, "width": 5, "dash": run.dash},
                 "marker": {"size": 2.5, "color": run.colour},
             }
         )

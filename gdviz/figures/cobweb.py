@@ -10,10 +10,11 @@ import numpy as np
 import plotly.graph_objects as go
 
 from gdviz.engine import Trajectory
-from gdviz.figures.animation import PALETTE, f32, figure, frames, playback_menus
+from gdviz.figures.animation import f32, figure, frames, playback_menus
 from gdviz.figures.lab import LEGEND, layout
+from gdviz.figures.look import CURVE, MUTED, PALETTE, RIM, TEXT
 
-CURVE_COLOUR, DIAGONAL_COLOUR = "#26468C", "#9AA3B5"
+CURVE_COLOUR, DIAGONAL_COLOUR = CURVE, MUTED
 RIGHT = {"xaxis": "x2", "yaxis": "y2"}  # the cobweb panel
 MOVING = [1, 2, 5, 6, 7]  # the traces that the frames update, in the order of ``_at_step``
 
@@ -25,7 +26,7 @@ def _line(**entries) -> dict:
 
 def _dot(colour: str, size: int, **entries) -> dict:
     """The current point: a large dot with a white rim."""
-    marker = {"size": size, "color": colour, "line": {"color": "#FFF", "width": 2}}
+    marker = {"size": size, "color": colour, "line": {"color": RIM, "width": 2}}
     return _line(mode="markers", showlegend=False, marker=marker, **entries)
 
 
@@ -55,7 +56,7 @@ def intuition_figure(
         _line(mode="lines", name="cobweb", line={"color": PALETTE[2], "width": 2}, **RIGHT),
         _dot(PALETTE[2], 11, **RIGHT),
         _line(x=[-reach], y=[top * 1.08], mode="text", textposition="bottom right",
-              showlegend=False, textfont={"size": 14}),
+              showlegend=False, textfont={"size": 15, "color": TEXT, "shadow": "auto"}),
     ]  # fmt: skip
 
     def at_step(step: int) -> list[dict]:

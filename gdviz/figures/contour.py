@@ -16,39 +16,47 @@ import plotly.graph_objects as go
 
 from gdviz.engine import Trajectory
 from gdviz.field import Field, background_image, contour_levels, level_lines
-from gdviz.figures.animation import (
-    PALETTE,
-    f32,
-    figure,
-    frame_count,
-    frame_steps,
-    playback_menus,
-    typed,
-)
+from gdviz.figures.animation import f32, figure, frame_count, frame_steps, playback_menus, typed
 from gdviz.figures.layers import Layer, add_layers, start_at, with_notes
+from gdviz.figures.look import INK, LEVEL_LINES, LIGHT_INKS, RIM, TEXT, run_colour, run_style
 
-ARROW_FRACTION = 0.09  # arrow length as a fraction of the window's diagonal
+ARROW_FRACTION = 0.24  # the longest arrow, as a fraction of the window's diagonal
+ARROW_SHORTEST = 0.55  # of that, while the ground is not yet flat (it must stay readable)
 LEGEND_ROW = 18  # pixels one legend entry adds above the plot
+LAYER_ROW = 25  # … and one of a layer's entries (long names wrap; presenter mode's type is larger)
 
 
 @dataclass(frozen=True)
 class RunView:
-    """One single-run trajectory as drawn: its legend label and colour."""
+    """One single-run trajectory as drawn: its legend label, colour and line dash and marker
+    symbol (the second cue when more than four runs share a plot)."""
 
     label: str
     trajectory: Trajectory
     colour: str
+    dash: str = "solid"
+    symbol: str = "circle"
 
 
 def paint(runs) -> list[RunView]:
-    """Runs (anything with ``label`` and ``trajectory``) in the palette's colours, in order."""
+    """Runs (anything with ``label`` and ``trajectory``) in the palette's colours, in order;
+    from five runs on, each with a dash and a marker of its own."""
+    runs = list(runs)
     return [
-        RunView(run.label, run.trajectory, PALETTE[i % len(PALETTE)]) for i, run in enumerate(runs)
+        RunView(run.label, run.trajectory, run_colour(i), **run_style(i, len(runs)))
+        for i, run in enumerate(runs)
     ]
 
 
-def base_layout(field: Field, height: int, axis_titles: tuple[str, str] = ("x", "y")) -> dict:
-    """Axes fixed to the window, equal scale when the window is not too elongated."""
+def base_layout(
+    field: Field,
+    height: int,
+    axis_titles: tuple[str, str] = ("x", "y"),
+    dark: bool = False,
+    width: int = 580,
+) -> dict:
+    """Axes fixed to the window, equal scale when the window is not too elongated; as tall as
+    a plot ``width`` pixels wide needs, at most ``height``."""
     w = field.window
     aspect = (w.y_max - w.y_min) / (w.x_max - w.x_min)
     yaxis = {
@@ -60,7 +68,7 @@ def base_layout(field: Field, height: int, axis_titles: tuple[str, str] = ("x", 
     if 0.4 <= aspect <= 2.5:
         yaxis.update(scaleanchor="x", scaleratio=1, constrain="domain")
     return {
-        "height": int(np.clip(130 + 520 * aspect, 420, height)),
+        "height": int(np.clip(130 + (width - 60) * aspect, min(360, height), height)),
         "margin": {"l": 50, "r": 10, "t": 30, "b": 100},
         "xaxis": {
             "range": [w.x_min, w.x_max],
@@ -70,20 +78,14 @@ def base_layout(field: Field, height: int, axis_titles: tuple[str, str] = ("x", 
             "constrain": "domain",
         },
         "yaxis": yaxis,
-        "plot_bgcolor": "#FFFFFF",
-        "legend": {
-            "orientation": "h",
-            "x": 0,
-            "y": 1.01,
-            "yanchor": "bottom",
-            "font": {"size": 12},
-        },
+        "plot_bgcolor": LIGHT_INKS.plot,
+        "legend": {"orientation": "h", "x": 0, "y": 1.01, "yanchor": "bottom"},
         "hovermode": "closest",
         "dragmode": False,
         "uirevision": "keep",
         "images": [
             {
-                "source": background_image(field),
+                "source": background_image(field, dark),
                 "xref": "x",
                 "yref": "y",
                 "x": w.x_min,
@@ -134,7 +136,7 @@ def static_traces(
             x=f32(xs),
             y=f32(ys),
             mode="lines",
-            line={"color": "rgba(30,40,60,0.45)", "width": 1},
+            line={"color": LEVEL_LINES, "width": 1},
             hoverinfo="skip",
             showlegend=False,
             name="level lines",
@@ -148,8 +150,8 @@ def static_traces(
             marker={
                 "symbol": "star",
                 "size": 15,
-                "color": "#FFFFFF",
-                "line": {"color": "#1B1B1E", "width": 1.5},
+                "color": RIM,
+                "line": {"color": INK, "width": 1.5},
             },
             hovertemplate="minimum at (%{x:.4g}, %{y:.4g})<extra></extra>",
             showlegend=bool(len(minima)),
@@ -177,6 +179,7 @@ class Backdrop:
     window: object
     layout: dict
     traces: tuple
+    height: int = 580  # the most the whole figure may take
 
 
 def backdrop(
@@ -187,12 +190,17 @@ def backdrop(
     axis_titles: tuple[str, str] = ("x", "y"),
     function_name: str = "f",
     minimum_name: str = "known minimum",
+    dark: bool = False,
+    width: int = 580,
 ) -> Backdrop:
     """Colour image, level lines, hover/click grid and minima for ``field``; the names are the
-    axis titles, the function's in hover texts and the minima's in the legend."""
+    axis titles, the function's in hover texts and the minima's in the legend. ``dark``: the
+    colour field for the dark theme (everything else is recoloured by ``look.restyle``);
+    ``width``: the chart's width in pixels (with ``height``, the most it may take)."""
     names = (*axis_titles, function_name, minimum_name)
     traces = typed(static_traces(field, minima, names=names))  # encoded once, not per rerun
-    return Backdrop(field.window, base_layout(field, height, axis_titles), tuple(traces))
+    layout = base_layout(field, height, axis_titles, dark, width)
+    return Backdrop(field.window, layout, tuple(traces), height)
 
 
 def descent_figure(
@@ -200,6 +208,7 @@ def descent_figure(
     runs: Sequence[RunView],
     gradient: Callable[[np.ndarray], np.ndarray],
     frame_label: Callable[[int], str] | None = None,
+    steps: np.ndarray | None = None,
     *,
     layers: Sequence[Layer] = (),
     step: int | None = None,
@@ -209,12 +218,14 @@ def descent_figure(
     """Contour background plus an animated path per run, with Play/Pause and a step slider.
 
     Each frame is labelled ``frame_label(step)``; by default "step k", with "· f = …" for a
-    single run. ``layers`` ride on the same frames (:mod:`gdviz.figures.layers`); the figure
-    shows ``step`` before Play (default: the last); run ``inspected`` has no downhill arrow (a
-    layer draws its step instead); the first ``first_steps`` steps are frames one by one.
+    single run. ``steps``: the steps shown as frames (by default chosen from the runs' lengths;
+    panels that play together share theirs). ``layers`` ride on the same frames
+    (:mod:`gdviz.figures.layers`); the figure shows ``step`` before Play (default: the last);
+    run ``inspected`` has no downhill arrow (a layer draws its step instead); the first
+    ``first_steps`` steps are frames one by one.
     """
-    parts = descent_parts(background, runs, gradient, frame_label, layers=layers, step=step,
-                          inspected=inspected, first_steps=first_steps)  # fmt: skip
+    parts = descent_parts(background, runs, gradient, frame_label, steps, layers=layers,
+                          step=step, inspected=inspected, first_steps=first_steps)  # fmt: skip
     return figure(*parts)
 
 
@@ -223,6 +234,7 @@ def descent_parts(
     runs: Sequence[RunView],
     gradient: Callable[[np.ndarray], np.ndarray],
     frame_label: Callable[[int], str] | None = None,
+    steps: np.ndarray | None = None,
     *,
     layers: Sequence[Layer] = (),
     step: int | None = None,
@@ -232,9 +244,10 @@ def descent_parts(
     """The traces, layout and frames of :func:`descent_figure`, as plain dicts to build on."""
     w = background.window
     arrow_length = ARROW_FRACTION * np.hypot(w.x_max - w.x_min, w.y_max - w.y_min)
-    longest = max(run.trajectory.steps for run in runs)
-    steps = frame_steps(longest, frame_count(longest, len(runs)))
-    steps = np.union1d(steps, np.arange(min(first_steps, longest + 1)))
+    if steps is None:
+        longest = max(run.trajectory.steps for run in runs)
+        steps = frame_steps(longest, frame_count(longest, len(runs)))
+        steps = np.union1d(steps, np.arange(min(first_steps, longest + 1)))
     paths = [FramePath(run.trajectory, steps, gradient, arrow_length) for run in runs]
     starts = np.array([run.trajectory.points[0] for run in runs])
     traces = [dict(trace) for trace in background.traces] + [
@@ -245,7 +258,7 @@ def descent_parts(
             mode="markers",
             name="start θ₀",
             showlegend=False,
-            marker={"symbol": "circle-open", "size": 13, "color": "#1B1B1E", "line": {"width": 2}},
+            marker={"symbol": "circle-open", "size": 13, "color": INK, "line": {"width": 2}},
             hovertemplate="start (%{x:.4g}, %{y:.4g})<extra></extra>",
         )
     ]
@@ -260,7 +273,7 @@ def descent_parts(
             textposition="bottom right",
             showlegend=False,
             hoverinfo="skip",
-            textfont={"size": 14},
+            textfont={"size": 15, "color": TEXT, "shadow": "auto"},  # a halo: readable on f
         )
     )
     keeps = [3 if r != inspected else 2 for r in range(len(runs))]  # the inspected run's arrow
@@ -272,10 +285,15 @@ def descent_parts(
         frame = int(np.searchsorted(steps, step))
         data = [patch for path, kept in zip(paths, keeps, strict=True)
                 for patch in path.at(frame)[:kept]]  # fmt: skip
-        return data + [{"text": [f"  {label(step)}"]}]
+        text = label(step)
+        return data + [{"text": [f"  {text}" if text else ""]}]
 
     layout = background.layout | playback_menus(steps)
-    layout["height"] += LEGEND_ROW * (len(runs) - 1)  # a legend row per run: same plot size
+    named = [
+        t for layer in layers for t in layer.traces if t.get("name") and t.get("showlegend", 1)
+    ]
+    grown = layout["height"] + LEGEND_ROW * (len(runs) - 1) + LAYER_ROW * len(named)  # per run
+    layout["height"] = min(grown, background.height)  # and layer entry: the plot keeps its size
     traces, layout, moving, traces_at = add_layers(traces, layout, moving, traces_at, layers)
     shown = start_at(layout, steps, step)
     for index, patch in zip(moving, traces_at(shown), strict=True):
@@ -301,7 +319,7 @@ def _run_traces(run: RunView) -> list:
             y=f32(t.points[:, 1]),
             mode="lines",
             name=run.label,
-            line={"color": run.colour, "width": 1.2},
+            line={"color": run.colour, "width": 1.2, "dash": run.dash},
             opacity=0.35,
             showlegend=False,
             hovertemplate="step %{pointNumber}: (%{x:.4g}, %{y:.4g})<extra>"
@@ -312,8 +330,13 @@ def _run_traces(run: RunView) -> list:
             type="scatter",
             mode="lines+markers",
             name=run.label,
-            line={"color": run.colour, "width": 2.2},
-            marker={"size": 4, "color": run.colour},
+            line={"color": run.colour, "width": 2.4, "dash": run.dash},
+            marker={
+                "size": 5 if run.symbol == "circle" else 7,
+                "color": run.colour,
+                "symbol": run.symbol,
+                "line": {"color": RIM, "width": 0.5},
+            },
             hoverinfo="skip",
         ),
         dict(
@@ -321,19 +344,26 @@ def _run_traces(run: RunView) -> list:
             mode="markers",
             showlegend=False,
             hoverinfo="skip",
-            marker={"size": 13, "color": run.colour, "line": {"color": "#FFF", "width": 2}},
+            marker={
+                "size": 13,
+                "color": run.colour,
+                "symbol": run.symbol,
+                "line": {"color": RIM, "width": 2},
+            },
         ),
         dict(
             type="scatter",
             mode="lines+markers",
             showlegend=False,
             hoverinfo="skip",
-            line={"color": run.colour, "width": 2.5},
+            line={"color": run.colour, "width": 4},
             marker={
                 "symbol": ["circle", "arrow"],
-                "size": [0, 12],
+                "size": [0, 18],
                 "angleref": "previous",
                 "color": run.colour,
+                "opacity": 1,  # sizes given per point make plotly.js default to 0.7 (a bubble)
+                "line": {"color": RIM, "width": 1},
             },
         ),
     ]
@@ -364,12 +394,13 @@ class FramePath:
 
 def _downhill(t: Trajectory, steps: np.ndarray, gradient, length: float) -> np.ndarray:
     """Arrow tips: from θ_k along −∇f(θ_k), shrinking as ‖∇f‖ shrinks (as √ of its share of
-    the run's largest gradient, so the arrow stays visible until the ground is nearly flat)."""
+    the run's largest gradient, never below ``ARROW_SHORTEST`` of the longest, so the arrow
+    stays readable until the ground is nearly flat, where it goes)."""
     at = t.points[np.minimum(steps, t.steps)]
     with np.errstate(all="ignore"):
         g = np.asarray(gradient(at), dtype=float)
         norm = np.linalg.norm(g, axis=-1, keepdims=True)
         finite = norm[np.isfinite(norm)]
         scale = np.sqrt(norm / finite.max()) if finite.size and finite.max() > 0 else norm * 0
-        tips = at - length * scale * g / norm
+        tips = at - length * np.maximum(scale, ARROW_SHORTEST) * g / norm
     return np.where(scale > 0.03, tips, np.nan)

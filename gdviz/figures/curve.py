@@ -16,6 +16,7 @@ from gdviz.field import Window
 from gdviz.figures.animation import f32, figure, frame_count, frame_steps, frames, playback_menus
 from gdviz.figures.contour import RunView
 from gdviz.figures.layers import Layer, add_layers, start_at, with_notes
+from gdviz.figures.look import CURVE, INK, LIGHT_INKS, RIM, TEXT
 
 TANGENT_FRACTION = 0.12  # half-length of the tangent segment, as a fraction of the x range
 
@@ -28,11 +29,14 @@ def curve_figure(
     *,
     minima: Sequence[float] = (),
     height: int = 520,
+    steps: np.ndarray | None = None,
+    frame_label: Callable[[int], str] | None = None,
     layers: Sequence[Layer] = (),
     step: int | None = None,
     first_steps: int = 0,
 ) -> go.Figure:
-    """f(x) with each run's iterates animated along it, Play/Pause and a step slider.
+    """f(x) with each run's iterates animated along it, Play/Pause and a step slider
+    (``steps`` and ``frame_label`` as in :func:`gdviz.figures.contour.descent_figure`).
 
     ``layers`` ride on the same frames (:mod:`gdviz.figures.layers`); the figure shows ``step``
     before Play (default: the last); the first ``first_steps`` steps are frames one by one.
@@ -50,7 +54,7 @@ def curve_figure(
             "y": f32(ys),
             "mode": "lines",
             "name": "f(x)",
-            "line": {"color": "#26468C", "width": 3},
+            "line": {"color": CURVE, "width": 3},
             "hovertemplate": "x = %{x:.4g}<br>f = %{y:.4g}<extra></extra>",
         },
         {
@@ -63,8 +67,8 @@ def curve_figure(
             "marker": {
                 "symbol": "star",
                 "size": 15,
-                "color": "#FFFFFF",
-                "line": {"color": "#1B1B1E", "width": 1.5},
+                "color": RIM,
+                "line": {"color": INK, "width": 1.5},
             },
         },
     ]
@@ -79,12 +83,13 @@ def curve_figure(
             "textposition": "bottom right",
             "showlegend": False,
             "hoverinfo": "skip",
-            "textfont": {"size": 14},
+            "textfont": {"size": 15, "color": TEXT, "shadow": "auto"},
         }
     )
-    longest = max(run.trajectory.steps for run in runs)
-    steps = frame_steps(longest, frame_count(longest, len(runs)))
-    steps = np.union1d(steps, np.arange(min(first_steps, longest + 1)))
+    if steps is None:
+        longest = max(run.trajectory.steps for run in runs)
+        steps = frame_steps(longest, frame_count(longest, len(runs)))
+        steps = np.union1d(steps, np.arange(min(first_steps, longest + 1)))
     half = TANGENT_FRACTION * (window.x_max - window.x_min)
     slopes = [_slopes(run.trajectory, steps, derivative) for run in runs]
     moving = [i for r in range(len(runs)) for i in (3 + 4 * r, 4 + 4 * r, 5 + 4 * r)]
@@ -106,13 +111,15 @@ def curve_figure(
                 {"x": f32([x - half, x + half]), "y": f32([f - s * half, f + s * half])},
             ]
         label = f"step {step}"
-        if len(runs) == 1:
+        if frame_label is not None:
+            label = frame_label(step)
+        elif len(runs) == 1:
             t = runs[0].trajectory
             current = min(step, t.steps)
             slope = slopes[0][np.searchsorted(steps, step)]
             label += f" · x = {t.points[current, 0]:.4g}, f′(x) = {slope:.3g}"
         label += notes(step)
-        return data + [{"text": [f"  {label}"]}]
+        return data + [{"text": [f"  {label}" if label else ""]}]
 
     layout = {
         "height": height,
@@ -125,7 +132,7 @@ def curve_figure(
             "range": [window.y_min, window.y_max],
             "title": {"text": "f(x)"},
         },
-        "plot_bgcolor": "#FFFFFF",
+        "plot_bgcolor": LIGHT_INKS.plot,
         "legend": {"orientation": "h", "x": 0, "y": 1.01, "yanchor": "bottom"},
         "hovermode": "closest",
         "uirevision": "keep",
@@ -153,8 +160,8 @@ def _run_traces(run: RunView) -> list[dict]:
             "type": "scatter",
             "mode": "lines+markers",
             "name": run.label,
-            "line": {"color": run.colour, "width": 1.5, "dash": "dot"},
-            "marker": {"size": 7, "color": run.colour},
+            "line": {"color": run.colour, "width": 1.8, "dash": "dot"},
+            "marker": {"size": 7, "color": run.colour, "symbol": run.symbol},
             "hoverinfo": "skip",
         },
         {
@@ -162,14 +169,19 @@ def _run_traces(run: RunView) -> list[dict]:
             "mode": "markers",
             "showlegend": False,
             "hoverinfo": "skip",
-            "marker": {"size": 15, "color": run.colour, "line": {"color": "#FFF", "width": 2}},
+            "marker": {
+                "size": 15,
+                "color": run.colour,
+                "symbol": run.symbol,
+                "line": {"color": RIM, "width": 2},
+            },
         },
         {
             "type": "scatter",
             "mode": "lines",
             "showlegend": False,
             "hoverinfo": "skip",
-            "line": {"color": run.colour, "width": 2.5},
+            "line": {"color": run.colour, "width": 2.8, "dash": run.dash},
         },
     ]
 

@@ -19,9 +19,10 @@ from gdviz.field import Window, sample
 from gdviz.figures.animation import f32, figure
 from gdviz.figures.charts import thin
 from gdviz.figures.contour import Backdrop, RunView, backdrop, descent_parts
+from gdviz.figures.look import FEW_POINTS, INK, LIGHT_INKS, MANY_POINTS, RIM, RUNS
 from gdviz.lessons.data.runs import Comparison
 
-VARIANT_COLOURS = {"batch": "#FF9F1C", "sgd": "#D7263D", "minibatch": "#7B2CBF"}
+VARIANT_COLOURS = dict(zip(("batch", "sgd", "minibatch"), RUNS, strict=False))
 MAX_SCATTER = 2_000
 SPLIT = (0.47, 0.56)  # the contour ends and the scatter starts at these fractions of the width
 
@@ -34,8 +35,11 @@ def theta_window(solution: np.ndarray, start: np.ndarray) -> Window:
     return Window(cx - reach, cx + reach, cy - reach, cy + reach)
 
 
-def theta_backdrop(problem, window: Window, height: int = 600) -> Backdrop:
-    """The loss surface over θ-space, with axes and hover texts in θ and J."""
+def theta_backdrop(
+    problem, window: Window, height: int = 600, dark: bool = False, width: int = 580
+) -> Backdrop:
+    """The loss surface over θ-space, with axes and hover texts in θ and J (a plot about
+    ``width`` pixels wide, at most ``height`` tall)."""
     return backdrop(
         sample(problem.value, window, 120),
         [tuple(problem.solution)],
@@ -43,6 +47,8 @@ def theta_backdrop(problem, window: Window, height: int = 600) -> Backdrop:
         axis_titles=("θ₀ (intercept)", "θ₁ (slope)"),
         function_name="J",
         minimum_name="exact least-squares θ*",
+        dark=dark,
+        width=width,
     )
 
 
@@ -138,8 +144,8 @@ def _data_points(dataset: Dataset) -> dict:
         showlegend=False,
         marker={
             "size": 10 if few else 4,
-            "color": "rgba(30,36,50,0.85)" if few else "rgba(40,50,70,0.4)",
-            "line": {"color": "#FFFFFF", "width": 1.5 if few else 0},
+            "color": FEW_POINTS if few else MANY_POINTS,
+            "line": {"color": RIM, "width": 1.5 if few else 0},
         },
         hovertemplate="(%{x:.4g}, %{y:.4g})<extra>data</extra>",
     )
@@ -155,7 +161,7 @@ def _exact_line(dataset: Dataset, solution, xs: np.ndarray, standardise: bool) -
         xaxis="x2",
         yaxis="y2",
         name="least-squares line (θ*)",
-        line={"color": "#1B1B1E", "width": 1.5, "dash": "dash"},
+        line={"color": INK, "width": 1.5, "dash": "dash"},
         hoverinfo="skip",
     )
 
@@ -198,7 +204,7 @@ def loss_figure(comparison: Comparison, height: int = 360) -> go.Figure:
     layout = {
         "height": height,
         "margin": {"l": 70, "r": 20, "t": 40, "b": 50},
-        "plot_bgcolor": "#FFFFFF",
+        "plot_bgcolor": LIGHT_INKS.plot,
         "hovermode": "closest",
         "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
         "xaxis": {
@@ -220,10 +226,14 @@ def loss_figure(comparison: Comparison, height: int = 360) -> go.Figure:
     return figure(traces, layout)
 
 
-def page_figures(comparison: Comparison, dataset: Dataset, setup) -> tuple[go.Figure, go.Figure]:
-    """The page's two figures: the animated contour + scatter, and the loss curves."""
+def page_figures(
+    comparison: Comparison, dataset: Dataset, setup, dark: bool = False, size=(600, 1000)
+) -> tuple[go.Figure, go.Figure]:
+    """The page's two figures: the animated contour + scatter (at most ``size`` = (height,
+    width) pixels; ``dark``: the colour field for the dark theme), and the loss curves."""
     problem = comparison.problem
     window = theta_window(problem.solution, np.array([setup.start_0, setup.start_1]))
-    background = theta_backdrop(problem, window)
+    height, width = size
+    background = theta_backdrop(problem, window, height, dark, int(width * SPLIT[0]) + 60)
     animation = comparison_figure(comparison, dataset, setup.standardise, background)
     return animation, loss_figure(comparison)

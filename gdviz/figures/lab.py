@@ -15,22 +15,21 @@ import plotly.graph_objects as go
 
 from gdviz.engine import Trajectory
 from gdviz.field import Window
-from gdviz.figures.animation import f32, figure
+from gdviz.figures.animation import f32, figure, frame_count, frame_steps, panels
 from gdviz.figures.charts import thin
 from gdviz.figures.contour import Backdrop, RunView, descent_figure
 from gdviz.figures.curve import curve_figure
+from gdviz.figures.look import LIGHT_INKS, run_colour, run_style
 from gdviz.lessons.learning_rate.runs import LabRun
 from gdviz.lessons.learning_rate.theory import lowest
 
 LEGEND = {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom", "font": {"size": 12}}
-RATE_COLOURS = ("#2E86AB", "#3D9970", "#B58B00", "#F46036", "#D7263D", "#6A0F49")  # cool → hot
-SCHEDULE_COLOURS = ("#1B1B1E", "#2E86AB", "#3D9970", "#F46036", "#7B2CBF")
 
 
 def layout(height: int, top: int, bottom: int, left: int = 70, **entries) -> dict:
-    """A white, template-free layout with the lab's legend above the plot."""
+    """A template-free layout with the lab's legend above the plot."""
     return {
-        "plot_bgcolor": "#FFFFFF",
+        "plot_bgcolor": LIGHT_INKS.plot,
         "height": height,
         "margin": {"l": left, "r": 10, "t": top, "b": bottom},
         "legend": LEGEND,
@@ -49,12 +48,12 @@ def legend_entry(name: str, mode: str, **style) -> dict:
 
 
 def run_views(runs: Sequence[LabRun], full_labels: bool) -> list[RunView]:
-    """Each run coloured by the rank of its α (small α cool, large α hot), labelled 'α = …'
-    (plus its verdict when ``full_labels``)."""
+    """Each run coloured (and, from five runs on, dashed) by the rank of its α, labelled
+    'α = …' (plus its verdict when ``full_labels``)."""
     order = np.argsort(np.argsort([run.learning_rate for run in runs], kind="stable"))
     return [
-        RunView(run.label if full_labels else run.name, run.trajectory,
-                RATE_COLOURS[rank % len(RATE_COLOURS)])
+        RunView(run.label if full_labels else run.name, run.trajectory, run_colour(rank),
+                **run_style(rank, len(runs)))
         for run, rank in zip(runs, order, strict=True)
     ]  # fmt: skip
 
@@ -65,30 +64,53 @@ def paths_figure(
     minima,
     views: Sequence[RunView],
     background: Backdrop | None = None,
-    compact: bool = False,
+    steps: np.ndarray | None = None,
+    height: int = 520,
+    frame_label=None,
 ) -> go.Figure:
-    """The animated paths: on the contour plot (2-D, needs ``background``) or the curve (1-D).
-
-    ``compact``: a small multiple — lower, without a legend (a badge above names the run).
-    """
+    """The animated paths: on the contour plot (2-D, needs ``background``, which sets the
+    height) or the curve (1-D, ``height`` pixels); ``steps`` and ``frame_label``: the frames'
+    steps (shared by panels that play together) and their label."""
     if problem.dimension == 2:
-        result = descent_figure(background, views, problem.gradient)
-    else:
-        result = curve_figure(problem.value, problem.gradient, window, views,
-                              minima=[m[0] for m in minima])  # fmt: skip
-    if compact:
-        result.update_layout(height=360, showlegend=False, margin={"t": 10})
-    return result
+        return descent_figure(background, views, problem.gradient, frame_label, steps)
+    return curve_figure(problem.value, problem.gradient, window, views,
+                        minima=[m[0] for m in minima], height=height, steps=steps,
+                        frame_label=frame_label)  # fmt: skip
 
 
-def gap_trace(trajectory: Trajectory, f_star: float, name: str, colour: str, **entries) -> dict:
+def side_by_side_figure(
+    problem,
+    window: Window,
+    minima,
+    views: Sequence[RunView],
+    titles: Sequence[str],
+    background: Backdrop | None = None,
+    height: int = 480,
+    columns: int = 3,
+) -> go.Figure:
+    """One small panel per run in a grid of up to ``columns``, all moved by ONE "Play all"
+    button and one step slider (a shared set of frame steps), each titled."""
+    longest = max(view.trajectory.steps for view in views)
+    steps = frame_steps(longest, frame_count(longest))  # each panel: a single run's budget
+
+    def label(first: bool):  # the step, once: every panel is at the same step
+        return (lambda step: f"step {step}") if first else (lambda step: "")
+
+    singles = [paths_figure(problem, window, minima, [view], background, steps, height,
+                            label(i == 0)) for i, view in enumerate(views)]  # fmt: skip
+    return panels(singles, list(titles), min(columns, len(views)), height)
+
+
+def gap_trace(
+    trajectory: Trajectory, f_star: float, name: str, colour: str, dash: str = "solid", **entries
+) -> dict:
     """f(θₖ) − f* against the step k (thinned for long runs; never below 1e-16)."""
     values = np.asarray(trajectory.values, dtype=float)
     keep = thin(len(values))
     gaps = np.maximum(values[keep] - f_star, 1e-16)
     return {
         "type": "scatter", "x": keep.astype(np.float32), "y": f32(gaps), "mode": "lines",
-        "name": name, "line": {"color": colour, "width": 2.2},
+        "name": name, "line": {"color": colour, "width": 2.2, "dash": dash},
     } | entries  # fmt: skip
 
 
@@ -96,7 +118,7 @@ def losses_figure(views: Sequence[RunView], f_star: float, height: int = 380) ->
     """f(θₖ) − f* on a log scale against the step k, one line per run, with a legend."""
     f_star = lowest(f_star, *(view.trajectory.values for view in views))
     traces = [
-        gap_trace(view.trajectory, f_star, view.label, view.colour,
+        gap_trace(view.trajectory, f_star, view.label, view.colour, view.dash,
                   hovertemplate=f"step %{{x}}: f − f* = %{{y:.3g}}<extra>{view.label}</extra>")
         for view in views
     ]  # fmt: skip
@@ -115,8 +137,8 @@ def schedules_figure(runs: Sequence[LabRun], f_star: float, height: int = 560) -
     f_star = lowest(f_star, *(run.trajectory.values for run in runs))
     traces = []
     for i, run in enumerate(runs):
-        t, colour = run.trajectory, SCHEDULE_COLOURS[i % len(SCHEDULE_COLOURS)]
-        line = {"color": colour, "width": 2}
+        t, colour = run.trajectory, run_colour(i)
+        line = {"color": colour, "width": 2, "dash": run_style(i, len(runs))["dash"]}
         traces += [
             {
                 "type": "scatter",

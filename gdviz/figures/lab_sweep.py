@@ -6,20 +6,16 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from gdviz.figures import look
 from gdviz.figures.animation import f32, figure
 from gdviz.figures.lab import layout, legend_entry, log_axis
 from gdviz.lessons.learning_rate.sweep import Sweep
 from gdviz.lessons.learning_rate.theory import REGION_NAMES, REGIONS, Theory
 
-LIMIT_COLOUR, BEST_COLOUR = "#B3132B", "#1E7B4F"  # the stability limit, the best constant step
-MONOTONE_COLOUR, YOURS_COLOUR = "#6B7385", "#1B1B1E"  # 1/λmax, your α
+LIMIT_COLOUR, BEST_COLOUR = look.LIMIT, look.BEST  # the stability limit, the best constant step
+MONOTONE_COLOUR, YOURS_COLOUR = look.MUTED, look.INK  # 1/λmax, your α
 
-REGION_COLOURS = {
-    "slow": "#F2A541",
-    "good": "#3D9970",
-    "oscillating": "#7B61FF",
-    "diverging": "#D7263D",
-}
+REGION_COLOURS = {region: light for region, (light, _) in look.REGIONS.items()}
 
 
 def sweep_figure(result: Sweep, height: int = 640) -> go.Figure:
@@ -35,7 +31,7 @@ def sweep_figure(result: Sweep, height: int = 640) -> go.Figure:
     traces.append({
         "type": "scatter", "x": [low, high], "y": [result.max_steps] * 2, "xaxis": "x2",
         "yaxis": "y2", "mode": "lines", "name": "step budget", "showlegend": False,
-        "line": {"color": "#9AA3B5", "dash": "dot", "width": 1}, "hoverinfo": "skip",
+        "line": {"color": look.MUTED, "dash": "dot", "width": 1}, "hoverinfo": "skip",
     })  # fmt: skip
     x_range = [float(np.log10(low)), float(np.log10(high))]
     log_alpha = {"type": "log", "range": x_range}
@@ -79,7 +75,8 @@ def _region_markers(result: Sweep) -> list[dict]:
                 "type": "scatter", "x": f32(result.rates[chosen]), "y": f32(values[chosen]),
                 "xaxis": f"x{axis}", "yaxis": f"y{axis}", "mode": "markers",
                 "name": name, "legendgroup": region, "showlegend": show,
-                "marker": {"color": REGION_COLOURS[region], "size": 6, "symbol": "square"},
+                "marker": {"color": REGION_COLOURS[region], "size": 7,
+                           "symbol": look.REGION_SYMBOLS[region]},
                 "hovertemplate": f"α = %{{x:.4g}}<br>%{{y:.4g}}<extra>{name}</extra>",
             })  # fmt: skip
     return traces

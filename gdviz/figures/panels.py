@@ -14,6 +14,7 @@ import numpy as np
 
 from gdviz.figures.animation import f32, frame_steps
 from gdviz.figures.layers import Layer, short
+from gdviz.figures.look import RIM, TRANSPARENT
 
 MAX_LINE_POINTS = 1500
 PANELS = (("f(θ)", "values"), ("‖∇f(θ)‖", "grad_norms"), ("learning rate α", "learning_rates"))
@@ -71,7 +72,7 @@ def metric_panels(
         f"xaxis{overlay}": {**hidden, "domain": list(domain), "range": steps,
                             "anchor": f"y{overlay}"},
         f"yaxis{overlay}": {**hidden, "domain": [0, 1], "range": [0, 1], "anchor": f"x{overlay}"},
-        "plot_bgcolor": "rgba(0,0,0,0)",  # the overlay's plot area must not hide the panels
+        "plot_bgcolor": TRANSPARENT,  # the overlay's plot area must not hide the panels
     }  # fmt: skip
     on_overlay = {"xaxis": f"x{overlay}", "yaxis": f"y{overlay}"}
     lines, scales, series_of = [], [], []
@@ -89,6 +90,7 @@ def metric_panels(
             "type": "log" if log else "linear",
             "range": scale[1],
             "exponentformat": "power",
+            "nticks": 5,  # small panels, large type in presenter mode: labels must not touch
             "anchor": f"x{suffix}",
             "fixedrange": True,
         }
@@ -111,14 +113,14 @@ def metric_panels(
                 {"type": "scatter", "x": keep.astype(np.float32),
                  "y": f32(panel_height(values[keep], *scale)), "customdata": f32(values[keep]),
                  "mode": "lines", "name": run.label, "showlegend": False,
-                 "line": {"color": run.colour, "width": 2}, **on_overlay,
+                 "line": {"color": run.colour, "width": 2, "dash": run.dash}, **on_overlay,
                  "hovertemplate": f"step %{{x}}: {title} = %{{customdata:.4g}}<extra></extra>"}
             )  # fmt: skip
     markers = {
         "type": "scatter", "mode": "markers", "showlegend": False, "hoverinfo": "skip",
         **on_overlay,
         "marker": {"size": 10, "color": [run.colour for run in runs] * count,
-                   "line": {"color": "#FFFFFF", "width": 2}},
+                   "line": {"color": RIM, "width": 2}},
     }  # fmt: skip
 
     def at(step: int) -> list[dict]:

@@ -18,13 +18,14 @@ import numpy as np
 
 from gdviz.figures.animation import f32
 from gdviz.figures.layers import Layer, short
+from gdviz.figures.look import INK, MEMORY
 from gdviz.step_state import Replay, direction_and_scale
 
 VISIBLE = 0.1  # the shortest step drawn, as a fraction of the window's diagonal
 ROOM = 0.4  # the farthest a magnified step's drawings reach, as a fraction of the diagonal
 ELLIPSE_POINTS = 13  # joined by a spline: round, and small in every frame
-GRADIENT_COLOUR = "#1B1B1E"
-MEMORY_COLOUR = "#7B2CBF"
+GRADIENT_COLOUR = INK
+MEMORY_COLOUR = MEMORY
 MEMORY_NAMES = {
     "momentum": "−αμvₖ: momentum's share",
     "nesterov": "−αμvₖ₊₁: look-ahead's share",
@@ -115,10 +116,11 @@ def shapes_at(replay: Replay, k: int, times: float = 1.0) -> dict[str, np.ndarra
     return shapes
 
 
-def step_arrows(replay: Replay, colour: str, label: str, window) -> Layer:
+def step_arrows(replay: Replay, colour: str, label: str, window, legend: bool = True) -> Layer:
     """The layer: the gradient's arrow, the step's arrow (``colour``) and the memory, at every
     frame step (nothing at the last point, where no step was taken), all of a step magnified
-    alike when its step is too small to see in ``window``, as the frame's label says."""
+    alike when its step is too small to see in ``window``, as the frame's label says; named in
+    the legend unless ``legend`` is False (a caption says what they are)."""
     arrow = {"symbol": ["circle", "arrow"], "size": [0, 13], "angleref": "previous"}
     adaptive = replay.optimizer in ADAPTIVE
     diagonal = float(np.hypot(window.x_max - window.x_min, window.y_max - window.y_min))
@@ -145,6 +147,8 @@ def step_arrows(replay: Replay, colour: str, label: str, window) -> Layer:
         times = magnification(replay, step, diagonal)
         return "" if times == 1 else f" · arrows drawn {times_label(times)}"
 
+    for trace in traces:
+        trace["showlegend"] = legend
     return Layer(tuple(traces), tuple(range(len(traces))), at, note=note)
 
 

@@ -36,10 +36,28 @@ def wait_idle(page: Page) -> None:
     page.wait_for_timeout(100)
 
 
+SETTLED = "() => window.__gdviz && window.__gdviz.settled"
+
+
+def settle(page: Page) -> None:
+    """Wait until the page is drawn for this browser's theme and window size (the app asks for
+    one more run when they differ from what it assumed: app_pages/browser.py)."""
+    page.wait_for_function(SETTLED, timeout=30_000)
+    wait_idle(page)
+
+
 def open_page(page: Page, url: str) -> None:
     page.goto(url)
     page.wait_for_selector(CHART, timeout=60_000)
     wait_idle(page)
+    settle(page)
+
+
+def go_to(page: Page, title: str) -> None:
+    """Click a page's link in the navigation (in the top bar; in the sidebar on a narrow
+    window, where Streamlit moves it)."""
+    links = page.locator('[data-testid="stTopNavLink"], [data-testid="stSidebarNavLink"]')
+    links.filter(has_text=title).first.click()
 
 
 def press_play(page: Page) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from e2e_helpers import (
     CHART,
+    go_to,
     no_exceptions,
     open_page,
     press_play,
@@ -42,7 +43,7 @@ LATEX_JS = """() => {
 def open_data_page(page: Page, app_url: str) -> None:
     """The Data page as a visitor reaches it: the app's home, then its navigation."""
     open_page(page, app_url)
-    page.locator('[data-testid="stSidebarNav"]').get_by_text("Batch vs SGD").click()
+    go_to(page, "Batch vs SGD")
     page.wait_for_url("**/data*")
     page.wait_for_selector(CHART, timeout=60_000)
     wait_idle(page)

@@ -79,8 +79,10 @@ def test_typing_a_function_and_changing_the_learning_rate(page: Page, app_url: s
 def test_compare_learning_rates(page: Page, app_url: str):
     open_page(page, f"{app_url}/?cmp=learning_rates&lrs=0.02,0.05,0.09,0.11")
     no_exceptions(page)
-    legend = " ".join(page.locator(f"{CHART} .legend text").all_text_contents())
-    assert "α = 0.11" in legend and "diverging from step" in legend
+    legend = page.locator(f"{CHART} .legend text").all_text_contents()
+    assert any("α = 0.11" in name for name in legend)  # what each did: in the list beside it
+    status = page.locator('[data-testid="stMarkdownContainer"]', has_text="α = 0.11").first
+    assert "diverging from step" in status.inner_text()
     screenshot(page, "playground-compare")
 
 

@@ -144,6 +144,7 @@ GENERATOR_LABELS = {
     "x_max": "x to",
 }
 GENERATOR_ARGUMENTS = ("n", "intercept", "slope", "noise", "x_min", "x_max", "data_seed")
+START_LABELS = {"start_0": "θ₀ (intercept)", "start_1": "θ₁ (slope)"}
 
 
 def schedule_fields(name: str, unit: str) -> list[tuple[str, str, float, float]]:

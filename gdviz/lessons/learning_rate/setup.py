@@ -142,6 +142,8 @@ CONTROLS = {
 }  # fmt: skip
 
 TEXT = {  # the page's captions and tooltips, in one place
+    "lead": "θ ← θ − α∇J(θ): too small an α crawls, too large overshoots. The Hessian predicts "
+    "where.",
     "intro": "θ ← θ − α∇J(θ). Too small an α and the descent crawls; too large and every step "
     "overshoots the minimum, so the run oscillates or diverges. The Hessian predicts where.",
     "preset": "A classic test function; picking one also suggests α and the rates to compare.",
