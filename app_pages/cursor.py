@@ -27,7 +27,7 @@ function watcher(root) {
   const w = { gd: null, data: {}, playing: false, sent: null, timer: 0, poll: 0, set: null };
   const note = document.createElement('div');  // over the inspector's heading, right-aligned
   note.style.cssText = 'position:absolute;right:0;top:1.7rem;z-index:2;font-size:1rem;' +
-    'color:#7B2CBF;background:rgba(255,255,255,0.92);padding:0 0.4rem;';
+    'color:inherit;font-weight:600;padding:0 0.4rem;';  // the theme's text colour, light or dark
   root.style.position = 'relative';
   root.appendChild(note);
   const chart = () => document.querySelector(`.st-key-${w.data.chart} .js-plotly-plot`);
