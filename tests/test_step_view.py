@@ -176,3 +176,22 @@ def test_a_magnified_step_stays_inside_the_window(name):
             if len(shape):
                 reach = np.linalg.norm(shape - run.points[k], axis=-1).max()
                 assert reach <= ROOM * DIAGONAL * (1 + 1e-9), (k, times)
+
+
+def test_the_dark_look_keeps_the_overlay_see_through_and_recolours_the_memory():
+    """look.restyle on the one animated figure: the panels' overlay must stay see-through (an
+    opaque plot area over the panels hides their grid), the memory takes its dark colour."""
+    from gdviz.figures.look import DARK_OF, MEMORY, TRANSPARENT, Look, restyle
+
+    optimizer = make("adam", exponential(0.05, 0.99))
+    run = descend(BOWL, START, optimizer, max_steps=50)
+    steps = replay(BOWL.gradient, run, optimizer)
+    runs = [RunView("adam", run, "#D55E00")]
+    layers = [step_arrows(steps, "#D55E00", "Adam", WINDOW),
+              metric_panels(runs, True, (0.68, 1.0), 2, beside=(0.0, 0.58))]  # fmt: skip
+    plain = descent_figure(backdrop(sample(BOWL.value, WINDOW, 40)), runs, BOWL.gradient,
+                           layers=layers, inspected=0)  # fmt: skip
+    dark = restyle(plain, Look(dark=True)).to_dict()
+    assert dark["layout"]["plot_bgcolor"] == TRANSPARENT
+    memory = next(t for t in dark["data"] if t.get("name") == "scale per coordinate")
+    assert memory["line"]["color"] == DARK_OF[MEMORY]
