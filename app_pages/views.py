@@ -290,7 +290,7 @@ def descent_view(
         animation = curve_figure(f.value, f.gradient, window, runs, layers=layers,
                                  minima=[m[0] for m in minima], height=height, step=seen.step,
                                  first_steps=FIRST_STEPS)  # fmt: skip
-        animation.layout.meta = {"cursor": seen.figure}  # which figure a reported step is of
+        animation.update_layout(meta={"cursor": seen.figure})  # which figure a step is of
         chart(animation, "curve")
         st.caption(CURVE_CAPTION + (" The panels follow the step." if panels else ""))
         return animation
@@ -301,9 +301,10 @@ def descent_view(
     layers.insert(0, arrows)  # presenter mode: no legend rows for them (the caption names them)
     animation = descent_figure(background, runs, f.gradient, layers=layers, step=seen.step,
                                inspected=seen.index, first_steps=FIRST_STEPS)  # fmt: skip
-    animation.layout.meta = {"cursor": seen.figure}
+    animation.update_layout(meta={"cursor": seen.figure})
     if look().present:  # larger type and Play lowered (look.restyle): room for the plot
-        animation.layout.height = min(height, animation.layout.height + PRESENT_ROOM)
+        grown = min(height, animation.layout["height"] + PRESENT_ROOM)
+        animation.update_layout(height=grown)
     if view == VIEWS[1]:
         chart(surface_figure(sample(f.value, window, 120), runs, height, dark), "surface")
         st.caption("Drag to turn the surface. The path is lifted just above it.")

@@ -98,11 +98,12 @@ def metric_panels(
             "anchor": f"y{suffix}",
             "domain": list(domain),
             "range": steps,
-            "matches": f"x{names[0]}" if p else None,
             "showticklabels": p == count - 1,
             "title": {"text": "step k" if p == count - 1 else ""},
             "fixedrange": True,
         }
+        if p:  # the panels below share the first one's steps (plotly would drop a None)
+            layout[f"xaxis{suffix}"]["matches"] = f"x{names[0]}"
         lines.append(  # an empty trace makes plotly draw the panel's axes, grid and title
             {"type": "scatter", "x": [None], "y": [None], "xaxis": f"x{suffix}",
              "yaxis": f"y{suffix}", "hoverinfo": "skip", "showlegend": False}
