@@ -119,7 +119,7 @@ def labels(problem, trajectory: Trajectory) -> list[tuple[str, str]]:
     >>> f = parse_objective("x^2 + 10y^2")
     >>> runs = descend(f, [[-2.6, 1.2]] * 3, optimizers.gd(np.array([0.01, 0.09, 0.11])))
     >>> labels(f, runs)
-    [('too_slow', 'still descending after 1,000 steps'), ('converged', 'converged in 94 steps'), \
+    [('converged', 'converged in 766 steps'), ('converged', 'converged in 79 steps'), \
 ('diverging', 'diverging from step 1')]
     """
     t = trajectory
