@@ -10,7 +10,6 @@ import pytest
 
 from gdviz import parse_objective, seed_example
 from gdviz.engine import descend
-from gdviz.verdicts import verdict
 from gdviz.family import (
     ADAPTIVE_RANGE,
     DENSE_SPAN,
@@ -21,6 +20,7 @@ from gdviz.family import (
 )
 from gdviz.optimizers import OPTIMIZERS
 from gdviz.schedules import step_decay
+from gdviz.verdicts import verdict
 
 PROBLEMS = {  # (problem, start, where the Hessian is taken)
     "bowl": (parse_objective("x^2 + 10y^2"), [-2.6, 1.2], None),
