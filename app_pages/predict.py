@@ -6,7 +6,7 @@ live room (the teacher who opened it sees the teacher's view: its token stays in
 
 import streamlit as st
 
-from app_pages import challenges, predict_room, state
+from app_pages import challenges, predict_room, state, views
 from app_pages import predict_views as pv
 from app_pages.state import PREDICT as FORM
 from gdviz import rooms
@@ -56,8 +56,9 @@ def next_challenge() -> None:
 
 st.title("Predict, then play")
 points, streak, done = pv.score()
-st.caption(f"Commit to a prediction, then watch the run. Score **{points}** · streak **{streak}**"
-           f" · {done} of {len(quiz)} done")  # fmt: skip
+if not state.display().present:  # a projector needs the room for the chart and the question
+    st.caption(f"Commit to a prediction, then watch the run. Score **{points}** · streak "
+               f"**{streak}** · {done} of {len(quiz)} done")  # fmt: skip
 for problem in problems + quiz_problems:
     st.warning(problem)
 
@@ -94,9 +95,9 @@ lesson = quiz[number - 1]
 challenge, link = lesson.challenge, token(lesson.challenge)
 solution, why_not = challenges.solved(challenge)
 st.subheader(f"{number} · {lesson.title}")
-st.caption(pv.plain(lesson.idea))
 publish()
 if solution is None:
+    st.caption(pv.plain(lesson.idea))
     st.warning(why_not, icon=":material/block:")
     st.button("Next challenge", key=P + "skip", on_click=next_challenge)
     st.stop()
@@ -106,11 +107,18 @@ pick, chart_key = f"{P}pick_{link}", f"{P}chart_{number}"
 basin = challenge.question == "basin" and entry is None
 if basin:
     pv.apply_click(chart_key, pick, solution)
-pv.setup_line(challenge)
-picture, answer = st.columns([3, 2], gap="large")
+picture, answer = st.columns([3, 2], gap="large")  # the chart at the top: it fits a projector
 with picture:
-    pv.chart(challenge, solution, entry is not None, chart_key, clickable=basin)
+    narrow = views.chart_width() < 640  # a phone: the columns stack, the chart takes the width
+    square = int(views.chart_width(1 if narrow else 0.6) * 0.85) + 70  # a square plot + axes
+    height = min(views.chart_height(230, least=360, most=760), square)
+    pv.chart(challenge, solution, entry is not None, chart_key, height, clickable=basin)
+    if state.display().present:  # a projector: the question and its button first, beside it
+        st.caption(pv.plain(lesson.idea))
 with answer:
+    if not state.display().present:
+        st.caption(pv.plain(lesson.idea))
+    pv.setup_line(challenge)
     st.markdown(f"#### {solution.question.prompt}")
     if entry is None:
         chosen = pv.response_input(solution.question, pick)

@@ -45,15 +45,15 @@ def quiz_of(link: str) -> tuple[tuple[Lesson, ...], list[str]]:
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _picture(challenge: Challenge, size: int):
-    """The problem, its view and (2-D) its contour background."""
+def _picture(challenge: Challenge, size: int, dark: bool):
+    """The problem, its view and (2-D) its contour background (``dark``: the dark field)."""
     problem = answers.problem_of(challenge)
     window = answers.window_of(challenge, problem)
     if challenge.question == "variants":
-        return problem, window, theta_backdrop(problem, window, size)
+        return problem, window, theta_backdrop(problem, window, size, dark=dark)
     if problem.dimension == 1:
         return problem, window, None
-    return problem, window, views.cached_backdrop(challenge.function, window, ())
+    return problem, window, views.cached_backdrop(challenge.function, window, (), dark, size)
 
 
 def marks(challenge: Challenge, solution: answers.Solution) -> list[tuple[str, tuple]]:
@@ -64,7 +64,7 @@ def marks(challenge: Challenge, solution: answers.Solution) -> list[tuple[str, t
 
 def chart(challenge, solution, played: bool, key: str, height: int = 480, clickable=False):
     """Before: the contour (or curve) and the start only. After: the runs, animated."""
-    problem, window, background = _picture(challenge, height)
+    problem, window, background = _picture(challenge, height, state.look().dark)
     marked = marks(challenge, solution)
     start = answers.start_of(challenge, problem)
     if background is None:  # a 1-D function

@@ -2,22 +2,26 @@
 
 Each session speaks Streamlit's protocol as a browser tab does (tests/load/session.py: widget
 states, the query string, cached-message hashes) and changes a widget to a new value on every
-rerun. Stages (``--stages``; default ``cpu class hall``):
+rerun. Stages (``--stages``; default ``fresh cpu class inputs hall``):
 
 * ``cpu``: the server as ``make run`` starts it; per scenario one session, a new value each rerun
   (``--cpu-reruns``, 0.3 s apart): the server's CPU ms per rerun (process CPU time, all threads,
   from /proc) and bytes per rerun. Targets: Playground ≤ 40, lab's default section ≤ 60, Data
   page default ≤ 100.
 * ``class``: one server process, ``--sessions`` (30) students changing α on the Playground every
-  ``--think`` (2) s on average, opening over ``--ramp`` s, for ``--seconds``; beside them one
-  student opens every preset as a link and types every README formula (all must draw) and then
-  hostile formulas (all refused; the slowest refusal is printed). Target: p95 ≤ 0.3 s, 0 errors.
+  ``--think`` (2) s on average, opening over ``--ramp`` s, for ``--seconds``. Target: p95 ≤ 0.3 s,
+  0 errors.
+* ``inputs``: the class again, and beside it one student who opens every preset as a link and
+  types every README formula (all must draw), then hostile formulas (all refused; the slowest
+  refusal is printed; each costs its process up to 0.5 s of CPU, which the class feels).
+* ``fresh``: a fresh server while every core is busy; its first visitor opens ``/?preset=Ackley``
+  (a cold parse): drawn, or refused as "too long to analyse"?
 * ``hall``: ``make serve WORKERS=2``, ``--hall-sessions`` (60) students through nginx. Target:
   p95 ≤ 0.5 s, 0 errors, the sessions split within 60/40.
 * ``kill``: the hall, with one worker killed (SIGKILL) halfway: what its sessions saw.
 * ``soak``: the class for ``--soak-seconds`` (600) on one process, resident memory sampled; growth
   after the warm-up (target ≤ 15 %), and memory after the sessions close (Streamlit keeps a closed
-  session for 2 minutes in case it reconnects; the last sample is taken after that).
+  session for 2 minutes in case it reconnects; the last sample is taken 200 s after the close).
 
 Errors are counted by kind: ``exception`` (a traceback element or compile error),
 ``page_not_found``, ``disconnect``, ``timeout``, ``check`` (a valid formula refused, nothing
@@ -34,6 +38,7 @@ import asyncio
 import json
 import os
 import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -58,6 +63,7 @@ CPU_SCENARIOS = ("playground", "playground_preset", "playground_typed", "data", 
                  "lab", "lab_sweep", "lab_basins")  # fmt: skip
 CPU_TARGETS = {"playground": 40, "lab": 60, "data": 100}  # ms of server CPU per rerun
 MB = 2**20
+AFTER_CLOSE = 200  # s: Streamlit keeps a closed session 2 min; the app collects once a minute
 
 
 def say(text: str = "") -> None:
@@ -71,8 +77,9 @@ def show(title: str, summary: dict) -> None:
         f" s, max {summary['max_s']:.3f} s; first page p50 {summary['open_p50_s']:.2f} s;"
         f" {summary['kb_per_rerun']:.1f} KB per rerun")  # fmt: skip
     say(f"    errors {summary['errors'] or 'none'}; reconnects {summary['reconnects']}")
-    say(f"    server CPU {summary['cpu_ms_per_rerun']:.1f} ms per rerun (workers); RSS"
-        f" {summary['rss_mb_before']:.0f} → {summary['rss_mb_after']:.0f} MB")  # fmt: skip
+    say(f"    server CPU {summary['cpu_ms_per_rerun']:.1f} ms per rerun (workers; this client"
+        f" {summary['client_cpu_ms_per_rerun']:.1f} ms); RSS {summary['rss_mb_before']:.0f} →"
+        f" {summary['rss_mb_after']:.0f} MB")  # fmt: skip
     for kind, example in summary["examples"].items():
         say(f"      e.g. {kind}: {example}")
 
@@ -147,10 +154,12 @@ def crowd(url: str, pids, sessions: int, seconds: float, think: float, ramp: flo
         await asyncio.gather(*tasks)
 
     rss_before, cpu_before = rss_bytes(pids()), cpu_seconds(pids())
+    client_before = time.process_time()
     asyncio.run(everything())
-    runs = len(load.seconds) + len(load.opens) + len(inputs.seconds) + len(inputs.opens)
+    runs = max(len(load.seconds) + len(load.opens) + len(inputs.seconds) + len(inputs.opens), 1)
     summary = load.summary() | {
-        "cpu_ms_per_rerun": 1000 * (cpu_seconds(pids()) - cpu_before) / max(runs, 1),
+        "cpu_ms_per_rerun": 1000 * (cpu_seconds(pids()) - cpu_before) / runs,
+        "client_cpu_ms_per_rerun": 1000 * (time.process_time() - client_before) / runs,
         "rss_mb_before": rss_before / MB,
         "rss_mb_after": rss_bytes(pids()) / MB,
         "examples": load.examples,
@@ -173,17 +182,19 @@ async def _kill(pid: int) -> None:
     os.kill(pid, signal.SIGKILL)
 
 
-def class_stage(app: Path, args) -> dict:
+def class_stage(app: Path, args, with_inputs: bool = False) -> dict:
     port = free_port()
     with running(app_command(port), port, root=app) as server:
         summary = crowd(server.url, server.workers, args.sessions, args.seconds, args.think,
-                        args.ramp, with_inputs=True)  # fmt: skip
-    show(f"class: {args.sessions} sessions on one process, {args.think:g} s think", summary)
-    say(f"    presets as links, README formulas, hostile input: {summary['inputs_checked']}"
-        f" checked, errors {summary['inputs_errors'] or 'none'};"
-        f" slowest refusal {summary['hostile_slowest_s']:.2f} s")  # fmt: skip
-    for kind, example in summary["inputs_examples"].items():
-        say(f"      e.g. {kind}: {example}")
+                        args.ramp, with_inputs=with_inputs)  # fmt: skip
+    title = f"{args.sessions} sessions on one process, {args.think:g} s think"
+    show(f"{'inputs: a class and' if with_inputs else 'class:'} {title}", summary)
+    if with_inputs:
+        say(f"    beside them presets as links, README formulas, hostile input:"
+            f" {summary['inputs_checked']} checked, errors {summary['inputs_errors'] or 'none'};"
+            f" slowest refusal {summary['hostile_slowest_s']:.2f} s")  # fmt: skip
+        for kind, example in summary["inputs_examples"].items():
+            say(f"      e.g. {kind}: {example}")
     return summary
 
 
@@ -231,7 +242,7 @@ def soak_stage(app: Path, args) -> dict:
             load = await class_load(server.url, "playground", args.sessions, think=args.think,
                                     duration=args.soak_seconds, ramp=args.ramp)  # fmt: skip
             closed_at = time.monotonic()
-            while time.monotonic() - closed_at < 150:  # Streamlit keeps closed sessions 2 min
+            while time.monotonic() - closed_at < AFTER_CLOSE:
                 await asyncio.sleep(10)
             done.set()
             await sampler
@@ -255,20 +266,52 @@ def soak_stage(app: Path, args) -> dict:
     say(f"    reruns {summary['reruns']}, p95 {summary['p95_s']:.3f} s, errors"
         f" {summary['errors'] or 'none'}")  # fmt: skip
     say(f"    RSS after warm-up {warm_mb:.0f} MB, peak {peak:.0f}, end {end:.0f} (growth"
-        f" {summary['growth_after_warmup']:+.1%}); 150 s after the sessions closed"
+        f" {summary['growth_after_warmup']:+.1%}); {AFTER_CLOSE} s after the sessions closed"
         f" {after:.0f} MB")  # fmt: skip
     return summary
 
 
+def fresh_stage(app: Path, args) -> dict:
+    """A fresh server while every core is busy (one spinning process per core, for a minute at
+    most): its very first session opens ``/?preset=Ackley``. Drawn, or refused as too slow?"""
+    spin = "import time\nend = time.time() + 60\nwhile time.time() < end: pass"
+    spinners = [subprocess.Popen([sys.executable, "-c", spin]) for _ in range(os.cpu_count() or 2)]
+    try:
+        port = free_port()
+        with running(app_command(port), port, root=app) as server:
+            load = Load()
+
+            async def first_visit():
+                session = Session(server.url, "", "preset=Ackley")
+                try:
+                    load.record(await session.open(), Scenario("link ?preset=Ackley", "", "", dict))
+                finally:
+                    await session.close()
+
+            asyncio.run(first_visit())
+    finally:
+        for spinner in spinners:
+            spinner.kill()
+            spinner.wait()
+    summary = {"seconds": load.seconds[0], "errors": dict(load.errors), "examples": load.examples,
+               "machine": machine_load()}  # fmt: skip
+    verdict = "drawn" if not load.errors else f"NOT drawn: {load.examples}"
+    say(f"  fresh server, cores busy, first visit /?preset=Ackley: {verdict}"
+        f" ({summary['seconds']:.1f} s)   [{summary['machine']}]")  # fmt: skip
+    return summary
+
+
 STAGES = {"cpu": lambda app, args: cpu_stage(app, args.cpu_reruns), "class": class_stage,
+          "inputs": lambda app, args: class_stage(app, args, with_inputs=True),
           "hall": hall_stage, "kill": lambda app, args: hall_stage(app, args, kill=True),
-          "soak": soak_stage}  # fmt: skip
+          "soak": soak_stage, "fresh": fresh_stage}  # fmt: skip
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--app", action="append", type=Path, help="a checkout to benchmark")
-    parser.add_argument("--stages", nargs="+", default=["cpu", "class", "hall"], choices=STAGES)
+    parser.add_argument("--stages", nargs="+", default=["fresh", "cpu", "class", "inputs", "hall"],
+                        choices=STAGES)  # fmt: skip
     parser.add_argument("--cpu-reruns", type=int, default=25)
     parser.add_argument("--sessions", type=int, default=30)
     parser.add_argument("--hall-sessions", type=int, default=60)

@@ -2,7 +2,8 @@
 
 One Streamlit process runs Python on one core at a time (the GIL), so a lecture hall needs several.
 This script starts N workers as ``make run`` starts the app (on loopback ports of their own),
-waits until each answers ``/_stcore/health``, then starts nginx on the public port with the config
+waits until each answers ``/_stcore/health`` and has run the default page once (so its start-up
+work is done before a student arrives), then starts nginx on the public port with the config
 rendered from ``deploy/nginx.conf.template`` (websocket upgrade, each browser pinned to its worker
 by a cookie nginx sets, failover to the others). While it runs it checks every worker's health
 every few seconds and restarts one that exits or stops answering. Ctrl-C (or SIGTERM, as

@@ -12,7 +12,10 @@ import copy
 
 import numpy as np
 import plotly.graph_objects as go
+from _plotly_utils.basevalidators import CompoundArrayValidator, CompoundValidator
 from _plotly_utils.utils import to_typed_array_spec
+from plotly.basedatatypes import BaseFigure, BasePlotlyType
+from plotly.validator_cache import ValidatorCache
 
 from gdviz.figures.look import LIGHT_INKS, PALETTE, STYLE  # noqa: F401  (PALETTE: re-exported)
 
@@ -116,41 +119,102 @@ def frames(steps: np.ndarray, traces_at, trace_indices: list[int]) -> list[dict]
     ]
 
 
-# Layout entries kept out of plotly's objects: a slider step per frame made Layout() cost ~1 ms.
-RAW_LAYOUT = ("sliders", "updatemenus")
+def figure(data: list[dict], layout: dict, frame_list: list[dict] | None = None) -> PreparedFigure:
+    """Plain trace/layout/frame dicts as a figure, in the app's ``STYLE``, every array encoded
+    once (:func:`typed`); ``st.plotly_chart`` sends them as they are (:class:`PreparedFigure`).
 
-
-def figure(data: list[dict], layout: dict, frame_list: list[dict] | None = None) -> go.Figure:
-    """Wrap plain trace/layout/frame dicts without Plotly's validation, in the app's ``STYLE``.
-
-    Validating a hundred frames costs ~150 ms per rerun (plotly.py #1052); frames (and the
-    slider, a step per frame) are attached as raw dicts. Every array is encoded here, once
-    (:func:`typed`), and ``to_dict`` (so ``st.plotly_chart``) sends what it finds
-    (:class:`PreparedFigure`).
+    Validating a hundred frames costs ~150 ms per rerun (plotly.py #1052); none of it is done.
     """
-    layout = typed(STYLE | layout)
-    raw = {key: layout.pop(key) for key in RAW_LAYOUT if key in layout}
-    result = PreparedFigure(data=typed(data), layout=layout, _validate=False)
-    result._layout.update(raw)  # after plotly's Layout was built: plain dicts, like the frames
-    result._frame_objs = tuple(_RawFrame(typed(frame)) for frame in frame_list or ())
-    return result
+    frames = tuple(typed(frame) for frame in frame_list or ())
+    return PreparedFigure(typed(data), typed(STYLE | layout), frames)
 
 
-class PreparedFigure(go.Figure):
-    """A Figure whose arrays :func:`figure` encoded once, sent without plotly's second pass.
+class PreparedFigure(BaseFigure):
+    """A plotly figure held as the plain dicts plotly.js reads, arrays already encoded.
 
-    ``BaseFigure.to_dict`` deep-copies every frame and walks the whole figure for arrays to
-    encode, on every call — once per ``st.plotly_chart``, ~6 ms per rerun for a hundred frames.
-    Here the arrays are already encoded and the frames never change after :func:`figure`, so
-    ``to_dict`` shares the frames (callers must not change them) and copies data and layout
-    (``update_layout`` may have changed those; an array added that way is sent as a list).
+    ``st.plotly_chart`` (like ``to_html``, ``to_json`` and ``show``) only asks a figure for
+    ``to_dict``. A ``go.Figure`` would build an object per trace, a Layout with a slider step
+    per frame, and parent links between them — reference cycles that keep every rerun's figure,
+    frames and all, in memory until a full garbage collection — and its ``to_dict`` deep-copies
+    every frame and walks everything for arrays again (~6 ms per rerun for a hundred frames). So
+    this one skips ``BaseFigure.__init__``: ``to_dict`` shares the frames (callers must not change
+    them) and copies data and layout, which :meth:`update_layout` and :meth:`add_trace` may still
+    change, as plotly's methods of those names would (the change alone is validated).
     """
+
+    _grid_str = _grid_ref = None  # no make_subplots grid (go.Figure(prepared) reads these)
+
+    def __init__(self, data: list[dict], layout: dict, frames: tuple[dict, ...] = ()):
+        self._data, self._layout, self._frames = data, layout, frames
+
+    @property
+    def data(self) -> tuple[dict, ...]:
+        return tuple(self._data)
+
+    @property
+    def layout(self) -> dict:
+        return self._layout
+
+    @property
+    def frames(self) -> tuple[dict, ...]:
+        return self._frames
+
+    def update_layout(self, dict1: dict | None = None, overwrite: bool = False, **kwargs):
+        """Change layout entries as plotly does (``margin={"t": 10}`` keeps the other margins;
+        ``xaxis_title_text="x"`` reaches inside; ``overwrite`` replaces whole entries)."""
+        for changes in (dict1, kwargs):
+            if changes:
+                _update(self._layout, go.Layout(changes), overwrite)
+        return self
+
+    def add_trace(self, trace, row=None, col=None, secondary_y=None, **_) -> PreparedFigure:
+        """Append a trace (a ``go.Scatter`` or the like, or a dict, validated as plotly does);
+        the figure has no subplot grid, so ``row``, ``col`` and ``secondary_y`` must stay unset."""
+        return self.add_traces([trace], row, col, secondary_y)
+
+    def add_traces(self, data, rows=None, cols=None, secondary_ys=None, **_) -> PreparedFigure:
+        if (rows, cols, secondary_ys) != (None, None, None):
+            raise ValueError("a PreparedFigure has no subplot grid: leave rows/cols unset")
+        traces = ValidatorCache.get_validator("", "data").validate_coerce(list(data))
+        self._data.extend(typed(trace.to_plotly_json()) for trace in traces)
+        return self
+
+    def replaced(self, data: list[dict] | None = None, layout: dict | None = None):
+        """A new figure with this one's frames (shared) and ``data`` or ``layout`` instead of
+        its own (e.g. :func:`gdviz.figures.look.restyle`); this one is left as it was."""
+        data = typed(self._data if data is None else data)  # typed() builds new dicts and lists
+        layout = typed(self._layout if layout is None else layout)
+        return PreparedFigure(data, layout, self._frames)
 
     def to_dict(self) -> dict:
         result = {"data": copy.deepcopy(self._data), "layout": copy.deepcopy(self._layout)}
-        if self._frame_objs:
-            result["frames"] = [frame._props for frame in self._frame_objs]
+        if self._frames:
+            result["frames"] = list(self._frames)
         return result
+
+    def __reduce__(self):  # copy.deepcopy and pickle (BaseFigure's rebuilds through __init__)
+        return PreparedFigure, (self._data, self._layout, self._frames)
+
+
+def _update(target: dict, change: BasePlotlyType, overwrite: bool = False) -> None:
+    """plotly's update of ``target`` by a validated ``change`` (``BaseFigure._perform_update``):
+    objects are merged key by key, a list of objects element by element (cycling through the
+    change, which adds any elements beyond the existing ones); anything else is replaced. One
+    difference: where the change is the longer list, plotly 7.1 loses its merges into the
+    existing elements and only appends; here they are kept."""
+    for key, value in change.to_plotly_json().items():
+        kind = change._get_prop_validator(key)
+        if overwrite:
+            target[key] = typed(value)
+        elif isinstance(kind, CompoundValidator) and isinstance(target.get(key), dict):
+            _update(target[key], change[key])
+        elif isinstance(kind, CompoundArrayValidator) and target.get(key):
+            elements, updates = [dict(element) for element in target[key]], change[key]
+            for index, element in enumerate(elements if updates else ()):
+                _update(element, updates[index % len(updates)])
+            target[key] = elements + typed(value[len(elements) :])
+        else:
+            target[key] = typed(value)
 
 
 _SHORT_NAMES = {"float32": "f4", "float64": "f8", "int32": "i4", "int8": "i1", "uint8": "u1"}
@@ -178,22 +242,18 @@ def typed(value):
     return value
 
 
-def _raw(built: go.Figure) -> dict:
+def _raw(built: PreparedFigure) -> dict:
     """A figure's own data, layout and frames, not copied (``to_dict`` copies every array)."""
-    frame_props = [frame._props for frame in built._frame_objs]
-    return {"data": built._data, "layout": built._layout, "frames": frame_props}
-
-
-class _RawFrame:
-    """The one attribute ``BaseFigure.to_dict`` reads from a frame."""
-
-    def __init__(self, props: dict):
-        self._props = props
+    return {"data": built.data, "layout": built.layout, "frames": built.frames}
 
 
 def panels(
-    figures: list[go.Figure], titles: list[str], columns: int, height: int, play: str = "▶ Play all"
-) -> go.Figure:
+    figures: list[PreparedFigure],
+    titles: list[str],
+    columns: int,
+    height: int,
+    play: str = "▶ Play all",
+) -> PreparedFigure:
     """Several animated figures (each on the axes x/y, frames named alike) as ONE figure: a grid
     of ``columns`` panels, each titled, moved by one Play button and one step slider.
 
@@ -237,8 +297,10 @@ def panels(
                                                                "traces": []})  # fmt: skip
             merged["data"] += frame["data"]
             merged["traces"] += [index + offset for index in frame["traces"]]
-    layout.update(height=height, showlegend=False, images=images, annotations=annotations,
+    layout.update(height=height, showlegend=False, annotations=annotations,
                   margin={**layout.get("margin", {}), "t": top, "b": bottom})  # fmt: skip
+    if images:  # 1-D panels have none (plotly sends no empty list)
+        layout["images"] = images
     menus, sliders, near = layout.get("updatemenus", []), layout.get("sliders", []), {"t": 34}
     if menus:  # Play right under the tick labels: the panels have no axis titles
         buttons = [menus[0]["buttons"][0] | {"label": play}, *menus[0]["buttons"][1:]]

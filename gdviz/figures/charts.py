@@ -48,11 +48,9 @@ def metrics_figure(
             "type": "log" if positive and attribute != "learning_rates" else "linear",
             "exponentformat": "power",
         }
-        layout[f"xaxis{suffix}"] = {
-            "anchor": f"y{suffix}",
-            "matches": "x" if p else None,
-            "showticklabels": p == count - 1,
-        }
+        layout[f"xaxis{suffix}"] = {"anchor": f"y{suffix}", "showticklabels": p == count - 1}
+        if p:  # the panels below share the first one's steps (plotly would drop a None)
+            layout[f"xaxis{suffix}"]["matches"] = "x"
         for run, values in zip(runs, series, strict=True):
             keep = thin(len(values))
             traces.append(

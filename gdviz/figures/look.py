@@ -22,8 +22,10 @@ under simulated protanopia, deuteranopia and tritanopia, and that text is readab
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import plotly.graph_objects as go
+if TYPE_CHECKING:  # animation imports this module
+    from gdviz.figures.animation import PreparedFigure
 
 # Runs in the order they are handed out: the first four stay far apart for every kind of colour
 # vision; from the fifth on, line dashes and marker symbols tell runs apart as well.
@@ -170,15 +172,13 @@ STYLE = style()
 PALETTE = RUNS  # the name the figure modules use for the run colours
 
 
-def restyle(figure: go.Figure, look: Look) -> go.Figure:
+def restyle(figure: PreparedFigure, look: Look) -> PreparedFigure:
     """``figure`` (built in the light, normal look) in ``look``; the input is left as it was
     (cached figures stay valid) and the frames are shared, not copied."""
     if look == Look():
         return figure
-    data = [_trace(dict(trace), look) for trace in figure._data]
-    result = go.Figure(data=data, layout=_layout(dict(figure._layout), look), _validate=False)
-    result._frame_objs = figure._frame_objs
-    return result
+    data = [_trace(dict(trace), look) for trace in figure.data]
+    return figure.replaced(data, _layout(dict(figure.layout), look))
 
 
 def restyle_json(figure: dict, look: Look) -> dict:

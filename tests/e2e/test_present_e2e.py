@@ -68,6 +68,17 @@ def test_chart_play_and_essentials_fit_the_screen(open_at, app_url, name, size, 
     screenshot(page, f"fit-{name}-{size}-{'presenter' if present else 'normal'}")
 
 
+@pytest.mark.parametrize("present", [False, True], ids=["normal", "presenter"])
+@pytest.mark.parametrize("size", SIZES)
+def test_predict_chart_question_and_commit_fit_the_screen(open_at, app_url, size, present):
+    page = open_at(f"{app_url}/predict{'?present=1' if present else ''}", size)
+    no_exceptions(page)
+    assert inside(page, box(page, CHART))
+    assert inside(page, page.get_by_text("What will this run do?").first.bounding_box())
+    assert inside(page, page.get_by_role("button", name="Lock in my prediction").bounding_box())
+    screenshot(page, f"fit-predict-{size}-{'presenter' if present else 'normal'}")
+
+
 def font_size(page: Page, selector: str) -> float:
     size = page.locator(selector).first.evaluate("e => getComputedStyle(e).fontSize")
     return float(size.rstrip("px"))
@@ -186,9 +197,9 @@ def luminance(css: str) -> float:
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
-@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("name", [*PAGES, "predict"])
 def test_the_dark_theme_follows_the_system_and_the_charts_follow_it(open_at, app_url, name):
-    page = open_at(f"{app_url}{PAGES[name]}", "720", dark=True)
+    page = open_at(f"{app_url}{PAGES.get(name, '/' + name)}", "720", dark=True)
     background = page.evaluate(
         "getComputedStyle(document.querySelector('[data-testid=stApp]')).backgroundColor"
     )
