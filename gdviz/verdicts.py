@@ -45,7 +45,7 @@ value: from there f never came back down.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -145,8 +145,6 @@ def labels(problem, trajectory: Trajectory) -> list[tuple[str, str]]:
 
 def _cut(t: Trajectory, i: int) -> Trajectory:
     """Run ``i`` cut at its stop step, without the message ``Trajectory.run`` writes."""
-    from dataclasses import replace
-
     n = int(t.steps[i])
     kept = (slice(n + 1), i)
     return replace(t, points=t.points[kept], values=t.values[kept],
