@@ -183,6 +183,15 @@ def restyle(figure: PreparedFigure, look: Look) -> PreparedFigure:
     return figure.replaced(data, _layout(dict(figure.layout), look))
 
 
+def restyle_json(figure: dict, look: Look) -> dict:
+    """:func:`restyle` for Plotly JSON (``{"data": […], "layout": {…}, …}``, e.g. a figure the
+    browser switches itself); other keys pass through, the input is left as it was."""
+    if look == Look():
+        return figure
+    data = [_trace(dict(trace), look) for trace in figure["data"]]
+    return figure | {"data": data, "layout": _layout(dict(figure["layout"]), look)}
+
+
 _COLOUR_KEYS = ("color", "fillcolor", "bordercolor", "bgcolor", "outlinecolor")
 
 
