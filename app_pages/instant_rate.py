@@ -14,6 +14,7 @@ import plotly
 import streamlit as st
 import streamlit.components.v1 as components
 
+from app_pages.state import look
 from gdviz.figures.instant_rate import auto_window, background, family_view
 from gdviz.figures.instant_rate_page import ViewText, family_html, plain_formula
 from gdviz.lessons.common import objective
@@ -42,17 +43,20 @@ def show(view: dict, height: int = 820, file_name: str = "instant-alpha.html") -
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def cached_background(text: str, window, minima) -> dict:
-    """The still part of the path plot (colour field, level lines): per function and window."""
-    return background(objective(text), window, minima)
+def cached_background(text: str, window, minima, dark: bool = False) -> dict:
+    """The still part of the path plot (colour field, level lines): per function, window and
+    theme (the colour field is a picture)."""
+    return background(objective(text), window, minima, dark=dark)
 
 
 def show_data_family(family, problem, minimum) -> None:
     """Batch GD's family on a least-squares problem (its window around the runs)."""
-    window = auto_window(family, problem, (minimum,))
-    path = background(problem, window, (minimum,), axis_titles=("θ₀", "θ₁"), function_name="J")
+    window, now = auto_window(family, problem, (minimum,)), look()
+    path = background(problem, window, (minimum,), axis_titles=("θ₀", "θ₁"), function_name="J",
+                      dark=now.dark)  # fmt: skip
     words = ViewText.for_family(family, "J(θ) = (1/m)·‖Xθ − y‖² (batch GD)", "constant Hessian")
-    show(family_view(family, problem, words, path, (minimum,)), file_name="instant-alpha-data.html")
+    view = family_view(family, problem, words, path, (minimum,), now)
+    show(view, file_name="instant-alpha-data.html")
 
 
 def show_family(family, text: str, window, minima, where: str) -> None:
@@ -60,4 +64,6 @@ def show_family(family, text: str, window, minima, where: str) -> None:
     problem = objective(text)
     names = ", ".join(problem.variables)
     words = ViewText.for_family(family, f"f({names}) = {plain_formula(text)}", where)
-    show(family_view(family, problem, words, cached_background(text, window, minima), minima))
+    now = look()
+    path = cached_background(text, window, minima, now.dark)
+    show(family_view(family, problem, words, path, minima, now))

@@ -4,7 +4,6 @@ import streamlit as st
 
 from app_pages import challenges, state, views, widgets
 from app_pages.state import PLAYGROUND as FORM
-from gdviz.figures.charts import metrics_figure
 from gdviz.lessons.common import matching_preset, preset_fields, view_window
 from gdviz.lessons.learning_rate import setup as lab_settings
 from gdviz.lessons.learning_rate.setup import LabSetup
@@ -82,7 +81,9 @@ if setup.compare == "optimizers" and not setup.compare_optimizers:
 runs = views.cached_runs(setup, setup.function)
 window = view_window(f, setup, preset)
 minima = preset.minima if preset else ()
-chart_column, side_column = st.columns([3, 2], gap="medium")
+panels = shown.shows("metrics")  # f, ‖∇f‖ and α: beside the contour, in its own figure
+shares = (5, 2) if panels else (3, 2)
+chart_column, side_column = st.columns(shares, gap="medium")
 with side_column:
     view = views.VIEWS[0]
     if f.dimension == 2:
@@ -92,6 +93,7 @@ with side_column:
         views.status_banner(runs[0].trajectory, problem=f)
     else:
         views.status_list(runs, f)
+    seen = views.inspection(setup, runs)  # the inspected run and the step the chart shows
     if shown.shows("math"):
         views.formulas(f, setup.optimizer if setup.compare != "optimizers" else "")
         first = runs[0].trajectory  # theory where it went, if that is a minimum
@@ -99,8 +101,8 @@ with side_column:
         hint = pg.learning_rate_hint(f, setup, preset, reached)
         if hint:
             st.caption(hint)
-    if shown.shows("metrics"):
-        views.chart(metrics_figure(runs, setup.schedule != "constant", 380), "metrics")
+    if panels and view == views.VIEWS[1]:  # the surface does not animate: its panels apart
+        views.step_metrics(runs, setup.schedule != "constant", seen)
     if shown.shows("instant"):
         lab_setup = LabSetup(section="instant", preset=setup.preset, function=setup.function,
                              optimizer=setup.optimizer, learning_rate=setup.learning_rate,
@@ -111,16 +113,18 @@ with side_column:
                      label="Drag α live: this setup in Instant α",
                      query_params=lab_settings.encode(lab_setup))  # fmt: skip
 with chart_column:
-    animation = views.descent_view(f, runs, window, minima, view or views.VIEWS[0])
+    animation = views.descent_view(f, runs, window, minima, seen, view or views.VIEWS[0],
+                                   panels=panels, show_learning_rate=setup.schedule != "constant",
+                                   share=shares[0] / sum(shares))  # fmt: skip
 if shown.shows("inspector"):
-    views.step_inspector(runs, f, setup.optimizer if setup.compare != "optimizers" else "")
+    views.step_inspector(runs, seen, f)
 if shown.shows("code"):
     code = st.expander("Generated NumPy code (what the engine runs)", key="code",
                        on_change="rerun")  # fmt: skip
     if code.open:  # lazy, like the step table: the code highlighter loads only when asked for
         code.code(f.numpy_source, language="python")
 if shown.shows("downloads"):
-    views.downloads(runs, f, animation)
+    views.downloads(setup, runs, f, animation)
 if shown.shows("challenge"):
     racers = setup.compare_optimizers if setup.compare == "optimizers" else ()
     kinds = ("race",) * (2 <= len(racers) <= 4) + ("outcome", "steps", "threshold", "basin")

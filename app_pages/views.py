@@ -5,22 +5,30 @@ the core."""
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import NamedTuple
 
 import streamlit as st
 
+from app_pages import cursor
 from app_pages.browser import screen
 from app_pages.state import look
 from gdviz.field import sample
-from gdviz.figures.charts import surface_figure
+from gdviz.figures.charts import metrics_figure, surface_figure
 from gdviz.figures.contour import backdrop, descent_figure, paint
 from gdviz.figures.curve import curve_figure
+from gdviz.figures.export import standalone_html
 from gdviz.figures.look import restyle
+from gdviz.figures.panels import metric_panels
+from gdviz.figures.step_arrows import step_arrows
 from gdviz.lessons.common import objective
+from gdviz.lessons.playground import export
 from gdviz.lessons.playground import runs as pg
-from gdviz.messages import went
+from gdviz.lessons.playground import steps as inside
 from gdviz.optimizers import OPTIMIZERS
+from gdviz.step_state import replay
 from gdviz.verdicts import verdict
 
+FIRST_STEPS = 12  # the first steps are frames one by one, however long the run
 CHART_CONFIG = {
     "displaylogo": False,
     "scrollZoom": False,
@@ -123,51 +131,90 @@ def status_list(runs, problem) -> None:
             st.markdown(f"{verdict_badge(found)} **{name}** · {run.trajectory.message}")
 
 
-@st.fragment
-def step_inspector(runs, objective, optimizer: str) -> None:
-    """Pick a step k and see the update with its numbers; the full table below."""
-    st.subheader("Step inspector", help="What one iteration of the update rule did.")
-    run = runs[0]
+class Inspection(NamedTuple):
+    """The run whose steps are written out and drawn, its replayed steps, the step shown, and
+    the id of the figure the cursor belongs to."""
+
+    index: int
+    replay: object
+    step: int
+    figure: str
+
+
+def inspection(setup, runs) -> Inspection:
+    """Which run to inspect (a choice when several are drawn) and the step the chart shows:
+    where it last stopped for this figure, else the end."""
+    index = 0
     if len(runs) > 1:
-        labels = [r.label for r in runs]
-        run = runs[labels.index(st.selectbox("Run", labels, key="inspect_run"))]
-    steps = int(run.trajectory.steps)
-    found = verdict(objective, run.trajectory)
-    if found.kind == "undefined" and found.step == 0:  # no step of the rule to show
-        st.info(f"No step to inspect: {found.message}")
-        return
-    if steps == 0:
-        st.info("This run took no steps (it started where a stop rule already holds).")
-        return
-    # One step leaves nothing to choose (and a slider from 0 to 0 is an error in Streamlit).
-    k = st.slider("step k", 0, steps - 1, 0, key="inspect_step") if steps > 1 else 0
-    st.latex(pg.step_latex(run.trajectory, objective.gradient, k, optimizer))
-    f_k, f_next = run.trajectory.values[k], run.trajectory.values[k + 1]
-    st.caption(
-        f"f went from {f_k:.6g} to {f_next:.6g} ({went(f_k, f_next)}); "
-        f"‖∇f‖ = {run.trajectory.grad_norms[k]:.4g}."
-    )
+        labels = [run.label for run in runs]
+        chosen = st.selectbox("Step arrows and inspector for", labels, key="inspect_run")
+        index = labels.index(chosen)
+    replay = cached_replay(setup, setup.function, index)
+    figure = cursor.figure_id(setup, index)
+    end = max(int(run.trajectory.steps) for run in runs)
+    step = cursor.reported(figure, end)
+    return Inspection(index, replay, end if step is None else step, figure)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def cached_replay(setup, text: str, index: int):
+    """Run ``index``'s steps with the optimizer's state, replayed (see gdviz.step_state)."""
+    run = cached_runs(setup, text)[index]
+    return replay(objective(text).gradient, run.trajectory, pg.optimizer_of(setup, index))
+
+
+INSPECTOR_HELP = (
+    "One iteration of the update rule with this step's numbers and the optimizer's memory. "
+    "k is the step the chart shows: drag its step slider, or pause it."
+)
+
+
+@st.fragment
+def step_inspector(runs, seen: Inspection, objective) -> None:
+    """Step k written out with its numbers: k is the step the chart shows (one cursor, see
+    app_pages/cursor.py); the full table below."""
+    end = max(int(run.trajectory.steps) for run in runs)
+    k = cursor.reported(seen.figure, end)
+    k = end if k is None else k
+    cursor.listen(seen.figure, k, "contour" if objective.dimension == 2 else "curve")
+    run, steps = runs[seen.index], seen.replay
+    with st.container(key=cursor.INSPECTOR):  # dimmed while the chart shows another step
+        if k < steps.steps:
+            st.subheader(f"Inside step {k} · {inside.name(steps)}", help=INSPECTOR_HELP)
+            st.latex(inside.step_latex(steps, k))
+            st.caption(inside.step_words(steps, run.trajectory, k))
+        else:
+            where = "the end of the run" if k == steps.steps else f"run ended at {steps.steps}"
+            st.subheader(f"Step {k}: {where}", help=INSPECTOR_HELP)
+            st.markdown(run.trajectory.message)
+            st.caption(inside.end_words(steps, run.trajectory))
     table = st.expander("All steps as a table", key="steps_table", on_change="rerun")
     if table.open:  # built only when opened: the table's code stays off the first page load
-        table.dataframe(
-            pg.trajectory_table(run.trajectory, objective.gradient), hide_index=True, height=260
-        )
+        table.dataframe(pg.trajectory_table(run.trajectory, objective.gradient),
+                        hide_index=True, height=260)  # fmt: skip
 
 
-def downloads(runs, objective, figure) -> None:
-    """CSV of every step of every run; the animation as a standalone HTML file."""
+def downloads(setup, runs, objective, figure) -> None:
+    """CSV of every step of every run, the setup on its first lines; the animation as a
+    standalone HTML page with the title, formula, setup and verdict (works offline)."""
     left, right = st.columns(2)
     left.download_button(
         "Download steps (CSV)",
-        lambda: pg.runs_csv(runs, objective.gradient),
+        lambda: export.runs_csv(setup, runs, objective),
         file_name="gdviz-trajectory.csv",
         mime="text/csv",
         on_click="ignore",
         key="download_csv",
+        help=export.READ_ME.capitalize() + ".",
     )
     right.download_button(
         "Download animation (HTML)",
-        lambda: figure.to_html(include_plotlyjs=True, auto_play=False),
+        lambda: standalone_html(
+            figure,
+            export.title(setup, objective),
+            export.formula_mathml(objective),
+            export.setup_rows(setup, objective, runs),
+        ),  # fmt: skip
         file_name="gdviz-animation.html",
         mime="text/html",
         on_click="ignore",
@@ -184,10 +231,16 @@ def chart(figure, key: str, **options):
 
 
 VIEWS = ("Contour", "3-D surface")
-CONTOUR_CAPTION = ("Colour: f from low (dark) to high (light). Arrow: −∇f, the steepest way down. "
-                   "Click to start there; ▶ Play (or space) to watch, ← → to step.")  # fmt: skip
+CONTOUR_CAPTION = (
+    "Colour: f from low (dark) to high (light). At the current step: dashed, −α∇J (plain GD's "
+    "step); solid, Δ (the step taken); violet, the optimizer's memory. Click to start there; "
+    "▶ Play (or space) to watch, ← → to step."
+)
 CURVE_CAPTION = ("The line through the current point is the tangent: its slope f′(x) sets the "
                  "step x ← x − α f′(x). ▶ Play (or space) to watch; ← → step.")  # fmt: skip
+PLOT_SHARE = (0.0, 0.62)  # of the animated figure's width: the contour (or curve); then panels
+PANELS_SHARE = (0.72, 1.0)
+PRESENT_ROOM = 90  # pixels more for a contour in presenter mode
 
 
 def lead(text: str) -> None:
@@ -217,21 +270,51 @@ def formulas(f, optimizer: str = "") -> None:
         st.caption(OPTIMIZERS[optimizer].summary)
 
 
-def descent_view(f, runs, window, minima, view: str = VIEWS[0]):
-    """The animated contour (or 3-D surface, or the 1-D curve) of the Playground, sized to fit
-    the screen; returns the animated figure (for the HTML download)."""
+def descent_view(
+    f,
+    runs,
+    window,
+    minima,
+    seen: Inspection,
+    view: str = VIEWS[0],
+    *,
+    panels: bool = True,
+    show_learning_rate: bool = False,
+    share: float = 1.0,
+):
+    """ONE animated figure, sized to fit the screen: the contour (or 1-D curve) with the
+    inspected run's step arrows and, with ``panels``, beside it f, ‖∇f‖ and α per step with a
+    marker at the frame's step (α's only with ``show_learning_rate``; one cursor, see
+    app_pages/cursor.py); or the 3-D surface (not
+    animated: the page draws its panels, marked at the inspected step). ``share``: the part of
+    the page's width the chart's column takes. Returns the animated figure (for the HTML
+    download)."""
     dark, height = look().dark, chart_height()
+    inspected = runs[seen.index]
     if len(runs) > 1:  # the legend names them; what each did is in the list beside the chart
         runs = [replace(run, label=run.label.split(" — ")[0]) for run in runs]
+    layers = []
+    if panels:
+        layers.append(metric_panels(runs, show_learning_rate, PANELS_SHARE, 2, beside=PLOT_SHARE))
     if f.dimension == 1:
-        animation = curve_figure(
-            f.value, f.gradient, window, runs, minima=[m[0] for m in minima], height=height
-        )
+        animation = curve_figure(f.value, f.gradient, window, runs, layers=layers,
+                                 minima=[m[0] for m in minima], height=height, step=seen.step,
+                                 first_steps=FIRST_STEPS)  # fmt: skip
+        animation.update_layout(meta={"cursor": seen.figure})  # which figure a step is of
         chart(animation, "curve")
-        st.caption(CURVE_CAPTION)
+        st.caption(CURVE_CAPTION + (" The panels follow the step." if panels else ""))
         return animation
-    background = cached_backdrop(f.text, window, minima, dark, height, chart_width(0.6))
-    animation = descent_figure(background, runs, f.gradient)
+    width = chart_width(share * (PLOT_SHARE[1] if panels else 1.0))
+    background = cached_backdrop(f.text, window, minima, dark, height, width)
+    label = OPTIMIZERS[seen.replay.optimizer].display_name
+    arrows = step_arrows(seen.replay, inspected.colour, label, window, legend=not look().present)
+    layers.insert(0, arrows)  # presenter mode: no legend rows for them (the caption names them)
+    animation = descent_figure(background, runs, f.gradient, layers=layers, step=seen.step,
+                               inspected=seen.index, first_steps=FIRST_STEPS)  # fmt: skip
+    animation.update_layout(meta={"cursor": seen.figure})
+    if look().present:  # larger type and Play lowered (look.restyle): room for the plot
+        grown = min(height, animation.layout["height"] + PRESENT_ROOM)
+        animation.update_layout(height=grown)
     if view == VIEWS[1]:
         chart(surface_figure(sample(f.value, window, 120), runs, height, dark), "surface")
         st.caption("Drag to turn the surface. The path is lifted just above it.")
@@ -239,3 +322,9 @@ def descent_view(f, runs, window, minima, view: str = VIEWS[0]):
         chart(animation, "contour", on_select="rerun", selection_mode="points")
         st.caption(CONTOUR_CAPTION)
     return animation
+
+
+def step_metrics(runs, show_learning_rate: bool, seen: Inspection, height: int = 380) -> None:
+    """f, ‖∇f‖ and α per step on their own (beside the 3-D surface, which does not animate),
+    marked at the inspected step."""
+    chart(metrics_figure(runs, show_learning_rate, height, step=seen.step), "metrics")

@@ -35,11 +35,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "e2e")]
 
 from e2e_helpers import CHART, IDLE, launch_chromium, serve  # noqa: E402
-from instant_rate_app import build, cached_background  # noqa: E402
+from instant_rate_app import build, cached_background, setup  # noqa: E402
 from instant_rate_helpers import BACKGROUND, LATENCY, ready  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from gdviz.family import rate_family  # noqa: E402
 from gdviz.figures.instant_rate_page import family_html, view_json  # noqa: E402
+from gdviz.verdicts import labels, verdict  # noqa: E402
 
 CASES = {  # name: (example, optimizer, rules)
     "bowl, gd (stops at convergence)": ("bowl", "gd", {}),
@@ -74,12 +76,31 @@ def server_figures() -> list[tuple[str, float, str]]:
                      median_ms(lambda e=example, o=optimizer, r=rules: view_json(build(e, o, **r))),
                      "ms"))  # fmt: skip
         rows.append((f"{name}: payload (view JSON)", len(view_json(view).encode()) / 1000, "KB"))
+    rows += verdict_figures()
     view = build("bowl", "gd", grad_tol=0.0)
     rows.append(
         ("iframe document in the app", len(family_html(view, "/x.js").encode()) / 1e3, "KB")
     )
     rows.append(("offline HTML file", len(family_html(view).encode()) / 1e6, "MB"))
     return rows
+
+
+def verdict_figures() -> list[tuple[str, float, str]]:
+    """The labels' share of the work: the verdict on each member one run at a time (as
+    ``Trajectory.run(i, problem)`` gives it, and as ``verdict(problem, run(i))``) against
+    :func:`gdviz.verdicts.labels` over the batch (the view's way; the same words)."""
+    problem, start, *_ = setup("bowl")
+    family = rate_family(problem, start, "gd", learning_rate=0.05, grad_tol=0.0)
+    runs = range(len(family.rates))
+    ways = {
+        "each run's message (batch.run(i, problem))":
+            lambda: [family.trajectory.run(i, problem).message for i in runs],
+        "verdict(problem, family.run(i)) for each run":
+            lambda: [verdict(problem, family.run(i)).label for i in runs],
+        "verdicts.labels over the batch (the view's)": lambda: labels(problem, family.trajectory),
+    }  # fmt: skip
+    return [(f"bowl, gd, no convergence stop: labels by {name}", median_ms(way), "ms")
+            for name, way in ways.items()]  # fmt: skip
 
 
 def _longest(view: dict) -> list[int]:

@@ -22,8 +22,9 @@ the runs head for (the Learning-rate lab's ``Theory.point``): the limits are loc
 >>> family = rate_family(parse_objective("x^2 + 10y^2"), [2.0, 1.0], "gd", max_steps=200)
 >>> len(family.rates), family.marks[0].label, round(family.marks[0].value, 4)
 (48, '2/λmax', 0.1)
->>> labels(family)[0], labels(family)[-1]
-('not converged after 200 steps', 'diverged at step 13')
+>>> words = labels(family, parse_objective("x^2 + 10y^2"))
+>>> words[0], words[-1]
+(('too_slow', 'still descending after 200 steps'), ('diverging', 'diverging from step 1'))
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from gdviz import verdicts
 from gdviz.engine import Trajectory, descend
 from gdviz.optimizers import OPTIMIZERS
 from gdviz.theory import curvature, stability_limit
@@ -183,30 +185,8 @@ def rate_family(
     return Family(rates, trajectory, marks, lambda_max, optimizer, chosen, start, initial)
 
 
-def label(status: str, steps: int) -> str:
-    """A few honest words for one run, from the engine's status and step count.
-
-    >>> label("converged_gradient", 1), label("diverged", 12), label("max_steps", 1000)
-    ('converged in 1 step', 'diverged at step 12', 'not converged after 1000 steps')
-    """
-    n = int(steps)
-    counted = f"{n} step" if n == 1 else f"{n} steps"
-    if status.startswith("converged"):
-        return f"converged in {counted}"
-    if status == "diverged":
-        return f"diverged at step {n}"
-    return f"not converged after {counted}"
-
-
-def kind(status: str) -> str:
-    """``converged``, ``diverged`` or ``running`` (out of steps): what colours the label."""
-    if status.startswith("converged"):
-        return "converged"
-    return "diverged" if status == "diverged" else "running"
-
-
-def labels(family: Family) -> list[str]:
-    """The label of every member, in rate order: the one place the view's words come from
-    (to switch to ``gdviz.verdicts.verdict(problem, family.run(i))`` later, change this line)."""
-    t = family.trajectory
-    return [label(str(status), int(steps)) for status, steps in zip(t.status, t.steps, strict=True)]
+def labels(family: Family, problem) -> list[tuple[str, str]]:
+    """``(kind, label)`` of every member, in rate order: the verdict on each run
+    (:func:`gdviz.verdicts.labels`, the same words as ``verdict(problem, family.run(i))``), the
+    one place the view's words come from."""
+    return verdicts.labels(problem, family.trajectory)

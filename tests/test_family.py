@@ -13,7 +13,6 @@ from gdviz.engine import descend
 from gdviz.family import (
     ADAPTIVE_RANGE,
     DENSE_SPAN,
-    label,
     labels,
     rate_family,
     rate_grid,
@@ -21,6 +20,7 @@ from gdviz.family import (
 )
 from gdviz.optimizers import OPTIMIZERS
 from gdviz.schedules import step_decay
+from gdviz.verdicts import verdict
 
 PROBLEMS = {  # (problem, start, where the Hessian is taken)
     "bowl": (parse_objective("x^2 + 10y^2"), [-2.6, 1.2], None),
@@ -121,19 +121,32 @@ def test_no_curvature_falls_back_to_the_adaptive_range():
     assert (grid[0], grid[-1]) == pytest.approx(ADAPTIVE_RANGE)
 
 
-def test_labels_follow_the_engine_status():
-    assert label("converged_gradient", 1) == "converged in 1 step"
-    assert label("converged_value", 12) == "converged in 12 steps"
-    assert label("diverged", 1) == "diverged at step 1"
-    assert label("max_steps", 1000) == "not converged after 1000 steps"
+def test_labels_are_the_verdicts():
     problem, start, _ = PROBLEMS["bowl"]
     family = rate_family(problem, start, "gd", max_steps=500)
-    words = labels(family)
+    kinds = [kind for kind, _ in labels(family, problem)]
     limit = family.marks[0].value
-    above = [word for word, rate in zip(words, family.rates, strict=True) if rate > limit]
-    assert all(word.startswith("diverged") for word in above)
-    assert any(w.startswith("converged") for w in words)
-    assert words[0] == "not converged after 500 steps"  # α = 2·10⁻⁴ creeps
+    above = [kind for kind, rate in zip(kinds, family.rates, strict=True) if rate > limit]
+    assert set(above) == {"diverging"}
+    assert "converged" in kinds
+    assert labels(family, problem)[0] == ("too_slow", "still descending after 500 steps")
+
+
+LABELLED = PROBLEMS | {  # the same verdicts as one run at a time, wherever the runs go
+    "round bowl": (parse_objective("x^2 + y^2"), [1.0, 1.0], None),
+    "saddle": (parse_objective("x^2 - y^2"), [1.0, 0.1], None),
+}
+
+
+@pytest.mark.parametrize("name", OPTIMIZERS)
+@pytest.mark.parametrize("where", LABELLED)
+@pytest.mark.parametrize("grad_tol", [1e-6, 0.0])
+def test_every_label_is_the_verdict_on_its_member(where, name, grad_tol):
+    problem, start, hessian_at = LABELLED[where]
+    family = rate_family(problem, start, name, hessian_at=hessian_at, max_steps=300,
+                         grad_tol=grad_tol)  # fmt: skip
+    alone = [verdict(problem, family.run(i)) for i in range(len(family.rates))]
+    assert labels(family, problem) == [(v.kind, v.label) for v in alone]
 
 
 def test_stops_stay_apart_and_the_asked_rate_replaces_a_close_one():

@@ -55,7 +55,7 @@ def test_members_decode_back_to_each_run_at_its_frame_steps():
         gaps = t.values[expected, i] - view["fStar"]
         np.testing.assert_allclose(loss[part], np.maximum(gaps, 1e-15), rtol=1e-6, atol=1e-30)
     assert view["fStar"] == 0.0  # f at the marked minimum
-    assert view["labels"][0].startswith("not converged") and view["kinds"][-1] == "diverged"
+    assert view["labels"][0].startswith("still descending") and view["kinds"][-1] == "diverging"
     assert view["rates"][view["initial"]] == family.rates[family.initial]
 
 

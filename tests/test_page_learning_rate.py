@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from apptest_helpers import chart_specs, run_script
+from apptest_helpers import ROOT, chart_specs, run_script
 from streamlit.testing.v1 import AppTest
 
 from gdviz.lessons.learning_rate.setup import SECTIONS
@@ -189,6 +191,19 @@ def test_the_instant_section_sends_every_rate_once_in_one_view():
     frames = at.get("iframe")
     assert len(frames) == 1
     assert any("Instant α" in c.value or "slider" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("present", [False, True])
+def test_the_instant_view_is_drawn_in_the_page_look(present):
+    at = AppTest.from_file(str(ROOT / "app_pages/learning_rate.py"), default_timeout=90)
+    at.query_params["section"] = "instant"
+    at.session_state["present"] = present  # the frame's presenter toggle (app_pages/state.py)
+    at.run()
+    assert not at.exception
+    document = at.get("iframe")[0].proto.srcdoc
+    classes = re.search(r'<body class="([^"]*)"', document).group(1).split()
+    assert ("present" in classes) == present and "dark" not in classes
+    assert f'"look":{{"dark":false,"present":{str(present).lower()}}}' in document
 
 
 def test_the_playground_opens_its_setup_in_instant_alpha():

@@ -35,7 +35,8 @@ def test_every_preset_runs(name):
     at.selectbox(key="preset").select(name).run()
     assert not at.exception
     assert at.text_input(key="function").value == PRESETS[name].text
-    assert len(at.get("plotly_chart")) >= 2
+    spec = figure(at)  # one animated figure: the plot and, beside it, the f and ‖∇f‖ panels
+    assert spec["layout"]["yaxis2"]["title"]["text"] == "f(θ)"
     assert at.success or at.warning or at.error  # a status banner is always shown
 
 
@@ -140,7 +141,12 @@ def test_a_run_of_one_step_is_inspected_without_a_slider():
     at = run_app(preset="Parabola (1-D)", lr="0.5")  # α·f″ = 1: one step lands on the minimum
     assert not at.exception
     assert "inspect_step" not in [s.key for s in at.slider]
-    assert any(r"\theta_{1} = \theta_{0}" in latex.value for latex in at.latex)
+    headings = [h.value for h in at.main.subheader]
+    assert "Step 1: the end of the run" in headings  # the chart shows the end first
+    chart_id = figure(at)["layout"]["meta"]["cursor"]
+    at.session_state["step_cursor"] = {"step": {"step": 0, "id": chart_id}}  # as the chart says
+    at.run()
+    assert any(r"\theta_{1} &= \theta_{0} + \Delta_{0}" in latex.value for latex in at.latex)
 
 
 def test_the_rate_slider_crosses_the_limit_in_one_stop_and_agrees_with_the_box():
@@ -155,3 +161,46 @@ def test_the_rate_slider_crosses_the_limit_in_one_stop_and_agrees_with_the_box()
     assert at.select_slider(key="learning_rate_slider").value == 0.101
     at.select_slider(key="learning_rate_slider").set_value(0.11).run()
     assert at.number_input(key="learning_rate").value == 0.11
+
+
+def report_step(at: AppTest, step: int, chart_id: str | None = None) -> AppTest:
+    """What the chart's listener sends when the student stops the animation at ``step``."""
+    chart_id = chart_id or figure(at)["layout"]["meta"]["cursor"]
+    at.session_state["step_cursor"] = {"step": {"step": step, "id": chart_id}}
+    return at.run()
+
+
+def test_the_inspector_writes_out_the_step_the_chart_stopped_at():
+    at = run_app(opt="adam", lr="0.05")
+    headings = [h.value for h in at.main.subheader]
+    assert any(h.startswith("Step ") and "the end of the run" in h for h in headings)
+    report_step(at, 7)
+    assert not at.exception
+    assert "Inside step 7 · Adam" in [h.value for h in at.main.subheader]
+    latex = " ".join(item.value for item in at.latex)
+    assert r"\hat m_{8}" in latex and r"\Delta_{7,x}" in latex and r"\theta_{8} &=" in latex
+    spec = figure(at)  # the next full run draws the chart where it stopped
+    slider = spec["layout"]["sliders"][0]
+    assert slider["steps"][slider["active"]]["value"] == "7"
+
+
+def test_a_step_reported_by_another_figure_is_ignored():
+    at = run_app()
+    report_step(at, 5, chart_id="an-old-figure")
+    assert any("the end of the run" in h.value for h in at.main.subheader)
+    report_step(at, 5)
+    assert "Inside step 5 · Gradient descent" in [h.value for h in at.main.subheader]
+    at.number_input(key="learning_rate").set_value(0.05).run()  # a new run: back to its end
+    assert any("the end of the run" in h.value for h in at.main.subheader)
+
+
+def test_compare_mode_inspects_the_chosen_run_with_its_own_optimizer():
+    at = run_app(cmp="optimizers")
+    labels = at.selectbox(key="inspect_run").options
+    at.selectbox(key="inspect_run").set_value(labels[1]).run()
+    assert not at.exception
+    names = [trace.get("name", "") for trace in figure(at)["data"]]
+    assert "Δ: Momentum did" in names and "−αμvₖ: momentum's share" in names
+    report_step(at, 3)
+    assert "Inside step 3 · Momentum" in [h.value for h in at.main.subheader]
+    assert any(r"v_{4} &= \mu\, v_{3}" in item.value for item in at.latex)

@@ -196,7 +196,7 @@ def test_the_playground_s_html_download_is_a_standalone_page_of_the_animation(mo
         return real(self, label, data, *args, **kwargs)
 
     monkeypatch.setattr(ButtonMixin, "download_button", download_button)
-    (on_screen, _) = drawn(app)
+    (on_screen,) = drawn(app)  # one animated figure: the contour and its f, ‖∇f‖ panels
     page = offered["download_html"]()
     assert page.lstrip().lower().startswith(("<html>", "<!doctype html>"))
     assert page.rstrip().endswith("</html>") and "Plotly.newPlot" in page

@@ -8,65 +8,29 @@ import numpy as np
 import plotly.graph_objects as go
 
 from gdviz.field import Field, colour_scale, ranks
-from gdviz.figures.animation import f32, figure, frame_steps
+from gdviz.figures.animation import f32, figure
 from gdviz.figures.contour import RunView, sample_like
 from gdviz.figures.look import LIGHT_INKS, SURFACE_LINES
-
-MAX_LINE_POINTS = 1500
-
-
-def thin(n: int, most: int = MAX_LINE_POINTS) -> np.ndarray:
-    """Indices 0..n-1, at most ``most`` of them, with the frames' odd stride (zig-zags kept)."""
-    return frame_steps(n - 1, most)
+from gdviz.figures.panels import metric_panels, thin
 
 
 def metrics_figure(
-    runs: Sequence[RunView], show_learning_rate: bool, height: int = 520
+    runs: Sequence[RunView], show_learning_rate: bool, height: int = 520, step: int | None = None
 ) -> go.Figure:
-    """Stacked panels sharing the step axis: f (log scale when f > 0), ‖∇f‖ (log), and α."""
-    panels = [("f(θ)", "values"), ("‖∇f(θ)‖", "grad_norms")]
-    if show_learning_rate:
-        panels.append(("learning rate α", "learning_rates"))
-    gap, count = 0.08, len(panels)
-    span = (1 - gap * (count - 1)) / count
+    """Stacked panels sharing the step axis: f (log scale when f > 0), ‖∇f‖ (log), and α; a
+    marker at ``step`` on each (none when ``step`` is None)."""
+    panels = metric_panels(runs, show_learning_rate)
     layout = {
         "height": height,
         "margin": {"l": 70, "r": 10, "t": 30, "b": 40},
         "showlegend": False,
         "hovermode": "x unified",
         "plot_bgcolor": LIGHT_INKS.plot,
-    }
-    traces = []
-    for p, (title, attribute) in enumerate(panels):
-        suffix = "" if p == 0 else str(p + 1)
-        top = 1 - p * (span + gap)
-        series = [np.asarray(getattr(run.trajectory, attribute), dtype=float) for run in runs]
-        positive = all(np.all(s[np.isfinite(s)] > 0) for s in series if s.size)
-        layout[f"yaxis{suffix}"] = {
-            "domain": [max(0.0, top - span), min(1.0, top)],
-            "title": {"text": title},
-            "type": "log" if positive and attribute != "learning_rates" else "linear",
-            "exponentformat": "power",
-        }
-        layout[f"xaxis{suffix}"] = {"anchor": f"y{suffix}", "showticklabels": p == count - 1}
-        if p:  # the panels below share the first one's steps (plotly would drop a None)
-            layout[f"xaxis{suffix}"]["matches"] = "x"
-        for run, values in zip(runs, series, strict=True):
-            keep = thin(len(values))
-            traces.append(
-                {
-                    "type": "scatter",
-                    "x": keep.astype(np.float32),
-                    "y": f32(values[keep]),
-                    "xaxis": f"x{suffix}",
-                    "yaxis": f"y{suffix}",
-                    "mode": "lines",
-                    "name": run.label,
-                    "line": {"color": run.colour, "width": 2, "dash": run.dash},
-                    "hovertemplate": "%{y:.4g}",
-                }
-            )
-    layout[f"xaxis{'' if count == 1 else count}"]["title"] = {"text": "step k"}
+    } | panels.layout
+    traces = [dict(trace) for trace in panels.traces]
+    if step is not None:
+        for index, patch in zip(panels.moving, panels.at(step), strict=True):
+            traces[index].update(patch)
     return figure(traces, layout)
 
 

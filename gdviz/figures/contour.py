@@ -17,11 +17,13 @@ import plotly.graph_objects as go
 from gdviz.engine import Trajectory
 from gdviz.field import Field, background_image, contour_levels, level_lines
 from gdviz.figures.animation import f32, figure, frame_count, frame_steps, playback_menus, typed
+from gdviz.figures.layers import Layer, add_layers, start_at, with_notes
 from gdviz.figures.look import INK, LEVEL_LINES, LIGHT_INKS, RIM, TEXT, run_colour, run_style
 
 ARROW_FRACTION = 0.24  # the longest arrow, as a fraction of the window's diagonal
 ARROW_SHORTEST = 0.55  # of that, while the ground is not yet flat (it must stay readable)
 LEGEND_ROW = 18  # pixels one legend entry adds above the plot
+LAYER_ROW = 25  # … and one of a layer's entries (long names wrap; presenter mode's type is larger)
 
 
 @dataclass(frozen=True)
@@ -207,14 +209,24 @@ def descent_figure(
     gradient: Callable[[np.ndarray], np.ndarray],
     frame_label: Callable[[int], str] | None = None,
     steps: np.ndarray | None = None,
+    *,
+    layers: Sequence[Layer] = (),
+    step: int | None = None,
+    inspected: int | None = None,
+    first_steps: int = 0,
 ) -> go.Figure:
     """Contour background plus an animated path per run, with Play/Pause and a step slider.
 
     Each frame is labelled ``frame_label(step)``; by default "step k", with "· f = …" for a
     single run. ``steps``: the steps shown as frames (by default chosen from the runs' lengths;
-    panels that play together share theirs).
+    panels that play together share theirs). ``layers`` ride on the same frames
+    (:mod:`gdviz.figures.layers`); the figure shows ``step`` before Play (default: the last);
+    run ``inspected`` has no downhill arrow (a layer draws its step instead); the first
+    ``first_steps`` steps are frames one by one.
     """
-    return figure(*descent_parts(background, runs, gradient, frame_label, steps))
+    parts = descent_parts(background, runs, gradient, frame_label, steps, layers=layers,
+                          step=step, inspected=inspected, first_steps=first_steps)  # fmt: skip
+    return figure(*parts)
 
 
 def descent_parts(
@@ -223,6 +235,11 @@ def descent_parts(
     gradient: Callable[[np.ndarray], np.ndarray],
     frame_label: Callable[[int], str] | None = None,
     steps: np.ndarray | None = None,
+    *,
+    layers: Sequence[Layer] = (),
+    step: int | None = None,
+    inspected: int | None = None,
+    first_steps: int = 0,
 ) -> tuple[list[dict], dict, list[dict]]:
     """The traces, layout and frames of :func:`descent_figure`, as plain dicts to build on."""
     w = background.window
@@ -230,6 +247,7 @@ def descent_parts(
     if steps is None:
         longest = max(run.trajectory.steps for run in runs)
         steps = frame_steps(longest, frame_count(longest, len(runs)))
+        steps = np.union1d(steps, np.arange(min(first_steps, longest + 1)))
     paths = [FramePath(run.trajectory, steps, gradient, arrow_length) for run in runs]
     starts = np.array([run.trajectory.points[0] for run in runs])
     traces = [dict(trace) for trace in background.traces] + [
@@ -258,24 +276,29 @@ def descent_parts(
             textfont={"size": 15, "color": TEXT, "shadow": "auto"},  # a halo: readable on f
         )
     )
-    moving = [index for r in range(len(runs)) for index in (5 + 4 * r, 6 + 4 * r, 7 + 4 * r)]
+    keeps = [3 if r != inspected else 2 for r in range(len(runs))]  # the inspected run's arrow
+    moving = [5 + 4 * r + i for r, kept in enumerate(keeps) for i in range(kept)]  # stays put
     moving.append(len(traces) - 1)
-    label = frame_label or partial(_step_label, runs)
+    label = with_notes(frame_label or partial(_step_label, runs), layers)
 
-    def traces_at(frame: int) -> list[dict]:
-        data = [patch for path in paths for patch in path.at(frame)]
-        text = label(int(steps[frame]))
+    def traces_at(step: int) -> list[dict]:
+        frame = int(np.searchsorted(steps, step))
+        data = [patch for path, kept in zip(paths, keeps, strict=True)
+                for patch in path.at(frame)[:kept]]  # fmt: skip
+        text = label(step)
         return data + [{"text": [f"  {text}" if text else ""]}]
 
-    for index, patch in zip(moving, traces_at(len(steps) - 1), strict=True):
-        traces[index].update(patch)  # show the final state before Play is pressed
     layout = background.layout | playback_menus(steps)
-    grown = layout["height"] + LEGEND_ROW * (len(runs) - 1)  # a legend row per run: the plot
-    layout["height"] = min(grown, background.height)  # keeps its size while the budget allows
-    frame_list = [
-        {"name": str(int(step)), "data": traces_at(frame), "traces": moving}
-        for frame, step in enumerate(steps)
+    named = [
+        t for layer in layers for t in layer.traces if t.get("name") and t.get("showlegend", 1)
     ]
+    grown = layout["height"] + LEGEND_ROW * (len(runs) - 1) + LAYER_ROW * len(named)  # per run
+    layout["height"] = min(grown, background.height)  # and layer entry: the plot keeps its size
+    traces, layout, moving, traces_at = add_layers(traces, layout, moving, traces_at, layers)
+    shown = start_at(layout, steps, step)
+    for index, patch in zip(moving, traces_at(shown), strict=True):
+        traces[index].update(patch)  # the state shown before Play is pressed
+    frame_list = [{"name": str(int(k)), "data": traces_at(int(k)), "traces": moving} for k in steps]
     return traces, layout, frame_list
 
 

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from gdviz.field import Window
 from gdviz.figures.animation import f32, figure, frame_count, frame_steps, frames, playback_menus
 from gdviz.figures.contour import RunView
+from gdviz.figures.layers import Layer, add_layers, start_at, with_notes
 from gdviz.figures.look import CURVE, INK, LIGHT_INKS, RIM, TEXT
 
 TANGENT_FRACTION = 0.12  # half-length of the tangent segment, as a fraction of the x range
@@ -30,9 +31,16 @@ def curve_figure(
     height: int = 520,
     steps: np.ndarray | None = None,
     frame_label: Callable[[int], str] | None = None,
+    layers: Sequence[Layer] = (),
+    step: int | None = None,
+    first_steps: int = 0,
 ) -> go.Figure:
     """f(x) with each run's iterates animated along it, Play/Pause and a step slider
-    (``steps`` and ``frame_label`` as in :func:`gdviz.figures.contour.descent_figure`)."""
+    (``steps`` and ``frame_label`` as in :func:`gdviz.figures.contour.descent_figure`).
+
+    ``layers`` ride on the same frames (:mod:`gdviz.figures.layers`); the figure shows ``step``
+    before Play (default: the last); the first ``first_steps`` steps are frames one by one.
+    """
     xs = np.linspace(window.x_min, window.x_max, 600)
     with np.errstate(all="ignore"):
         ys = np.asarray(value(xs[:, None]), dtype=float) * np.ones_like(xs)
@@ -81,10 +89,13 @@ def curve_figure(
     if steps is None:
         longest = max(run.trajectory.steps for run in runs)
         steps = frame_steps(longest, frame_count(longest, len(runs)))
+        steps = np.union1d(steps, np.arange(min(first_steps, longest + 1)))
     half = TANGENT_FRACTION * (window.x_max - window.x_min)
     slopes = [_slopes(run.trajectory, steps, derivative) for run in runs]
     moving = [i for r in range(len(runs)) for i in (3 + 4 * r, 4 + 4 * r, 5 + 4 * r)]
     moving.append(len(traces) - 1)
+
+    notes = with_notes(lambda step: "", layers)
 
     def traces_at(step: int) -> list[dict]:
         data = []
@@ -107,10 +118,9 @@ def curve_figure(
             current = min(step, t.steps)
             slope = slopes[0][np.searchsorted(steps, step)]
             label += f" · x = {t.points[current, 0]:.4g}, f′(x) = {slope:.3g}"
+        label += notes(step)
         return data + [{"text": [f"  {label}" if label else ""]}]
 
-    for index, patch in zip(moving, traces_at(int(steps[-1])), strict=True):
-        traces[index].update(patch)
     layout = {
         "height": height,
         "margin": {"l": 50, "r": 10, "t": 30, "b": 100},
@@ -127,6 +137,10 @@ def curve_figure(
         "hovermode": "closest",
         "uirevision": "keep",
     } | playback_menus(steps)
+    traces, layout, moving, traces_at = add_layers(traces, layout, moving, traces_at, layers)
+    shown = start_at(layout, steps, step)
+    for index, patch in zip(moving, traces_at(shown), strict=True):
+        traces[index].update(patch)
     return figure(traces, layout, frames(steps, traces_at, moving))
 
 

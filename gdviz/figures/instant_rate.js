@@ -52,17 +52,17 @@
     return `${mantissa}·10${superscript}`;
   }
 
-  const colour = view.style.path;
+  const { path: colour, rim, tangent: ink, width: scale } = view.style; // the page's look
   const pathOverlay = InstantDraw.overlay(pathPlot, [
-    { stroke: colour, width: 1.5, opacity: 0.35 }, // the whole path at this α, faint
-    { stroke: colour, width: 2.6, dash: view.dimension === 1 ? "3 4" : "" }, // the path so far
+    { stroke: colour, width: 1.5 * scale, opacity: 0.35 }, // the whole path at this α, faint
+    { stroke: colour, width: 2.6 * scale, dash: view.dimension === 1 ? "3 4" : "" }, // so far
     { fill: colour }, // its steps
-    { fill: colour, stroke: "#FFFFFF", width: 2 }, // the current point
-    { stroke: "#1B1B1E", width: 2.5 }, // the 1-D tangent
+    { fill: colour, stroke: rim, width: 2 }, // the current point
+    { stroke: ink, width: 2.5 * scale }, // the 1-D tangent
   ]);
   const lossOverlay = InstantDraw.overlay(lossPlot, [
-    { stroke: colour, width: 2.6 },
-    { fill: colour, stroke: "#FFFFFF", width: 2 },
+    { stroke: colour, width: 2.6 * scale },
+    { fill: colour, stroke: rim, width: 2 },
   ]);
 
   function pathShapes(i, j) {
@@ -90,7 +90,8 @@
     $("ratio").textContent = primary ? `= ${(rates[i] / primary.value).toFixed(2)} × ${primary.label}` : "";
     const verdict = $("verdict");
     verdict.textContent = view.labels[i];
-    verdict.style.background = view.colours[view.kinds[i]];
+    verdict.style.background = view.colours[view.kinds[i]].fill;
+    verdict.style.color = view.colours[view.kinds[i]].text;
     verdict.dataset.kind = view.kinds[i];
     const steps = part("steps", i);
     const gap = part("loss", i)[j];
@@ -196,15 +197,14 @@
       const tick = document.createElement("div");
       tick.className = "stop";
       tick.style.left = `${(100 * position(rate)).toFixed(3)}%`;
-      tick.style.background = view.colours[view.kinds[i]];
+      tick.style.background = view.colours[view.kinds[i]].fill;
       tick.title = `α = ${number(rate)}: ${view.labels[i]}`;
       stops.appendChild(tick);
     });
-    const names = { converged: "converged", running: "not converged", diverged: "diverged" };
-    for (const [kind, name] of Object.entries(names)) {
+    for (const [kind, { name, fill }] of Object.entries(view.colours)) {
       if (!view.kinds.includes(kind)) continue;
       const swatch = document.createElement("i");
-      swatch.style.background = view.colours[kind];
+      swatch.style.background = fill;
       $("legend").append(swatch, name);
     }
     $("f-star").textContent = number(view.fStar);

@@ -25,16 +25,56 @@ import warnings
 
 import numpy as np
 
-from gdviz.family import Family, kind, labels
+from gdviz.colour import contrast
+from gdviz.family import Family, labels
 from gdviz.field import Window, sample
 from gdviz.figures.animation import FRAME_MS, STYLE, f32, figure, frame_steps
 from gdviz.figures.contour import backdrop
 from gdviz.figures.curve import TANGENT_FRACTION
 from gdviz.figures.instant_rate_page import ViewText, family_html  # noqa: F401 (re-exported)
+from gdviz.figures.look import (
+    BEST,
+    CURVE,
+    INK,
+    LIGHT_INKS,
+    LIMIT,
+    MUTED,
+    REGIONS,
+    RIM,
+    RUNS,
+    Look,
+    restyle_json,
+)
 
 FRAMES = 150  # frames per member at most: subsampled with an odd stride (zig-zags stay)
-KIND_COLOURS = {"converged": "#2E7D4F", "running": "#C77700", "diverged": "#C62828"}
-PATH_COLOUR = "#D7263D"
+KIND_COLOURS = {  # a verdict kind on the α slider and its badge, as the pages' badges colour it
+    "converged": BEST,  # green
+    "too_slow": REGIONS["oscillating"][0],  # orange
+    "stalled": REGIONS["oscillating"][0],
+    "cycling": RUNS[3],  # violet
+    "saddle": RUNS[2],  # blue
+    "diverging": LIMIT,  # red
+    "unbounded": REGIONS["diverging"][0],  # wine
+    "undefined": MUTED,  # grey
+}
+PATH_COLOUR = RUNS[0]
+LIGHT = Look()  # the light look with normal type, as figures are built
+
+
+def kind_colours(look: Look = LIGHT) -> dict[str, dict[str, str]]:
+    """Each kind's colour in ``look``, the text written on it (white or ink, whichever reads
+    better) and its name in the slider's legend.
+
+    >>> kind_colours()["converged"], kind_colours(Look(dark=True))["converged"]
+    ({'fill': '#1E7B4F', 'text': '#FFFFFF', 'name': 'converged'}, \
+{'fill': '#4CC38A', 'text': '#1B1B1E', 'name': 'converged'})
+    """
+    colours = {}
+    for kind, light in KIND_COLOURS.items():
+        fill = look.colour(light)
+        text = max((RIM, INK), key=lambda ink: contrast(ink, fill))
+        colours[kind] = {"fill": fill, "text": text, "name": kind.replace("_", " ")}
+    return colours
 
 
 def background(
@@ -44,33 +84,41 @@ def background(
     *,
     axis_titles: tuple[str, str] = ("x", "y"),
     function_name: str = "f",
+    dark: bool = False,
 ) -> dict:
     """The path plot without any run: the 2-D colour field, level lines and minima (or the 1-D
-    curve), as Plotly JSON. It depends only on f and the window: cache it (~40 ms in 2-D)."""
+    curve), as Plotly JSON. It depends only on f, the window and ``dark`` (the colour field is
+    a picture: drawn for its theme): cache it (~40 ms in 2-D)."""
     minima = np.asarray(minima, dtype=float).reshape(-1, problem.dimension)
     if problem.dimension == 1:
         figure_json = _curve_figure(problem, window, minima, function_name)
     else:
-        figure_json = _contour_figure(problem, window, minima, axis_titles, function_name)
+        figure_json = _contour_figure(problem, window, minima, axis_titles, function_name, dark)
     figure_json["half"] = TANGENT_FRACTION * (window.x_max - window.x_min)  # the 1-D tangent
     return figure_json
 
 
-def family_view(family: Family, problem, text: ViewText, path: dict, minima=()) -> dict:
+def family_view(
+    family: Family, problem, text: ViewText, path: dict, minima=(), look: Look = LIGHT
+) -> dict:
     """Everything the browser needs, JSON-able: every member's arrays, the rates with their
-    labels and the theory marks, the loss figure and ``path`` (from :func:`background`, plus
-    the start marker); ``minima`` (their f) join the f* the loss is measured from."""
+    verdict labels and the theory marks, the loss figure and ``path`` (from :func:`background`
+    made with ``dark=look.dark``, plus the start marker); ``minima`` (their f) join the f* the
+    loss is measured from. ``look``: the theme and presenter mode the page is drawn in (the
+    offline file keeps it)."""
     t = family.trajectory
     dimension = t.points.shape[-1]
     minima = np.asarray(minima, dtype=float).reshape(-1, dimension)
     members, f_star = _members(family, problem, minima)
+    verdicts = labels(family, problem)
     return {
         "text": text.as_dict(),
+        "look": {"dark": look.dark, "present": look.present},
         "dimension": dimension,
         "rates": [float(rate) for rate in family.rates],
-        "labels": labels(family),
-        "kinds": [kind(str(s)) for s in t.status],
-        "colours": KIND_COLOURS,
+        "labels": [words for _, words in verdicts],
+        "kinds": [kind for kind, _ in verdicts],
+        "colours": kind_colours(look),
         "initial": family.initial,
         "marks": [
             {"label": m.label, "value": float(m.value), "note": m.note, "primary": i == 0}
@@ -79,10 +127,30 @@ def family_view(family: Family, problem, text: ViewText, path: dict, minima=()) 
         "members": members,
         "fStar": f_star,
         "frameMs": FRAME_MS,
-        "style": {"path": PATH_COLOUR},
-        "path": _with_start(path, family.start),
-        "loss": _loss_figure(family, members),
+        "style": {
+            "path": look.colour(PATH_COLOUR),
+            "rim": look.colour(RIM),
+            "tangent": look.colour(INK),
+            "width": look.line_scale,
+        },
+        "path": _looking(_with_start(path, family.start), look),
+        "loss": _looking(_loss_figure(family, members), look),
     }
+
+
+def _looking(figure_json: dict, look: Look) -> dict:
+    """A figure of this view in ``look``; in presenter mode its axis text grows as well."""
+    result = restyle_json(figure_json, look)
+    if not look.present:
+        return result
+    layout = dict(result["layout"])
+    for name in ("xaxis", "yaxis"):
+        axis = dict(layout[name])
+        axis["tickfont"] = {**axis.get("tickfont", {}), "size": 19}
+        title = dict(axis.get("title", {}))
+        title["font"] = {**title.get("font", {}), "size": 22}
+        layout[name] = axis | {"title": title}
+    return result | {"layout": layout}
 
 
 def payload_bytes(view: dict) -> int:
@@ -185,10 +253,10 @@ def _with_start(path: dict, start: np.ndarray) -> dict:
     return path | {"data": data}
 
 
-def _contour_figure(problem, window, minima, axis_titles, function_name) -> dict:
+def _contour_figure(problem, window, minima, axis_titles, function_name, dark=False) -> dict:
     field = sample(problem.value, window, 200)
     drop = backdrop(field, [tuple(m) for m in minima], axis_titles=axis_titles,
-                    function_name=function_name)  # fmt: skip
+                    function_name=function_name, dark=dark)  # fmt: skip
     layout = dict(drop.layout)
     for axis, title in zip(("xaxis", "yaxis"), axis_titles, strict=True):
         layout[axis] = layout[axis] | _axis(title)
@@ -196,7 +264,7 @@ def _contour_figure(problem, window, minima, axis_titles, function_name) -> dict
     layout.pop("height", None)
     start = {"type": "scatter", "mode": "markers", "x": [], "y": [],
              "hovertemplate": "start θ₀<extra></extra>",
-             "marker": {"symbol": "circle-open", "size": 15, "color": "#1B1B1E",
+             "marker": {"symbol": "circle-open", "size": 15, "color": INK,
                         "line": {"width": 2.5}}, "showlegend": False}  # fmt: skip
     data = [dict(trace) for trace in drop.traces] + [start]
     return _figure_json(data, layout) | {"start": len(data) - 1}
@@ -212,17 +280,17 @@ def _curve_figure(problem, window: Window, minima: np.ndarray, function_name: st
         "mode": "lines",
         "x": f32(xs),
         "y": f32(ys),
-        "line": {"color": "#26468C", "width": 3},
+        "line": {"color": CURVE, "width": 3},
         "showlegend": False,
         "hovertemplate": f"x = %{{x:.4g}}<br>{function_name} = %{{y:.4g}}<extra></extra>",
     }
     star = {"type": "scatter", "mode": "markers", "x": minima[:, 0].tolist(),
             "y": f32(stars).tolist(),
-            "marker": {"symbol": "star", "size": 16, "color": "#FFFFFF",
-                       "line": {"color": "#1B1B1E", "width": 1.5}}, "showlegend": False,
+            "marker": {"symbol": "star", "size": 16, "color": RIM,
+                       "line": {"color": INK, "width": 1.5}}, "showlegend": False,
             "hovertemplate": "minimum at x = %{x:.4g}<extra></extra>"}  # fmt: skip
     layout = _axes(window, ("x", f"{function_name}(x)")) | {
-        "margin": _MARGIN, "autosize": True, "plot_bgcolor": "#FFFFFF", "dragmode": False,
+        "margin": _MARGIN, "autosize": True, "plot_bgcolor": LIGHT_INKS.plot, "dragmode": False,
         "hovermode": "closest", "showlegend": False,
     }  # fmt: skip
     return _figure_json([curve, star], layout)
@@ -237,7 +305,7 @@ def _loss_figure(family: Family, members: dict) -> dict:
     lowest = float(np.nanmin(gaps[np.isfinite(gaps)])) if np.isfinite(gaps).any() else first
     y_range = [np.log10(lowest) - 0.3, np.log10(max(first, lowest * 10)) + 4]
     layout = {
-        "margin": _MARGIN, "autosize": True, "plot_bgcolor": "#FFFFFF", "showlegend": False,
+        "margin": _MARGIN, "autosize": True, "plot_bgcolor": LIGHT_INKS.plot, "showlegend": False,
         "hovermode": "closest", "dragmode": False,
         "xaxis": _axis("step k", range=[0, max(int(np.max(t.steps)), 1)]),
         "yaxis": _axis("f(θₖ) − f*", type="log", range=y_range, exponentformat="power"),

@@ -128,6 +128,12 @@ def _inline_plotly() -> str:
     return get_plotlyjs()
 
 
+def body_class(view: dict) -> str:
+    """The page's look as classes of its ``<body>``: ``dark``, ``present``, both or none."""
+    look = view.get("look", {})
+    return " ".join(name for name in ("dark", "present") if look.get(name))
+
+
 def family_html(view: dict, plotly_src: str | None = None) -> str:
     """The whole page. ``plotly_src=None`` inlines plotly.js (offline file, ~4.8 MB); a URL
     loads it from there instead (inside the app)."""
@@ -141,6 +147,7 @@ def family_html(view: dict, plotly_src: str | None = None) -> str:
         title=html.escape(text["title"]),
         formula=html.escape(text["formula"]),
         settings=settings,
+        body_class=body_class(view),
         css=_asset("instant_rate.css"),
         plotly=plotly,
         data=view_json(view),

@@ -61,8 +61,10 @@ SURFACE_LINES = "rgba(30,40,60,0.3)"
 FEW_POINTS, MANY_POINTS = "rgba(30,36,50,0.85)", "rgba(40,50,70,0.4)"
 LIMIT, BEST = "#B3132B", "#1E7B4F"  # the stability limit and the best constant step
 ELSEWHERE, DIVERGED, PALE = "#D5D8DE", "#2B2B2B", "#EEF0F4"  # basin map categories
+TRANSPARENT = "rgba(0,0,0,0)"
 RIM = "#FFFFFF"  # the rim of current-point markers and the fill of minimum stars
 EXTRA = ("#CC79A7", "#999933")  # basins beyond the sixth
+MEMORY = "#7B2CBF"  # an optimizer's memory drawn at a step: momentum's share, the scale ellipse
 
 
 def _one_meaning(*tables: dict) -> dict:
@@ -82,7 +84,7 @@ DARK_OF = _one_meaning(
      LEVEL_LINES: "rgba(230,236,248,0.38)", SURFACE_LINES: "rgba(230,236,248,0.3)",
      FEW_POINTS: "rgba(236,240,248,0.9)", MANY_POINTS: "rgba(220,228,240,0.35)",
      LIMIT: "#FF7B8A", BEST: "#4CC38A", ELSEWHERE: "#3A4050", DIVERGED: "#05070A",
-     PALE: "#1E2330", RIM: RIM, "#CC79A7": "#CC79A7", "#999933": "#DDCC77"},
+     PALE: "#1E2330", RIM: RIM, MEMORY: "#C9A3FF", "#CC79A7": "#CC79A7", "#999933": "#DDCC77"},
 )  # fmt: skip
 
 
@@ -188,6 +190,15 @@ def restyle(figure: PreparedFigure, look: Look) -> PreparedFigure:
     return figure.replaced(data, _layout(dict(figure.layout), look))
 
 
+def restyle_json(figure: dict, look: Look) -> dict:
+    """:func:`restyle` for Plotly JSON (``{"data": […], "layout": {…}, …}``, e.g. a figure the
+    browser switches itself); other keys pass through, the input is left as it was."""
+    if look == Look():
+        return figure
+    data = [_trace(dict(trace), look) for trace in figure["data"]]
+    return figure | {"data": data, "layout": _layout(dict(figure["layout"]), look)}
+
+
 _COLOUR_KEYS = ("color", "fillcolor", "bordercolor", "bgcolor", "outlinecolor")
 
 
@@ -233,7 +244,7 @@ def _layout(layout: dict, look: Look) -> dict:
     """The frame of the chart in ``look``: fonts, axes, plot area, legend, buttons, shapes."""
     inks, size = look.inks, look.font_size
     layout.update(style(look))
-    if "plot_bgcolor" in layout:
+    if layout.get("plot_bgcolor") not in (None, TRANSPARENT):  # a see-through overlay stays so
         layout["plot_bgcolor"] = inks.plot
     if isinstance(layout.get("legend"), dict):
         legend = dict(layout["legend"])

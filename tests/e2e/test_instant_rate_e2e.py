@@ -55,8 +55,8 @@ def test_dragging_alpha_across_the_limit_changes_the_verdict_without_a_rerun(
     kinds = [(round(s["rate"], 4), s["kind"]) for s in seen]
     below = [kind for rate, kind in kinds if rate < 0.1]
     above = [kind for rate, kind in kinds if rate > 0.1]
-    assert set(below) == {"converged"} and set(above) == {"diverged"}, kinds
-    assert "converged in" in seen[0]["label"] and "diverged at step" in seen[-1]["label"]
+    assert set(below) == {"converged"} and set(above) == {"diverging"}, kinds
+    assert "converged in" in seen[0]["label"] and "diverging from step" in seen[-1]["label"]
     assert len({s["member"] for s in seen}) >= 6  # the slider stops are dense near the limit
 
     assert page.evaluate("window.__states") == []  # the script never started running

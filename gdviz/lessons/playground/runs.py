@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 
 from gdviz.engine import Trajectory, descend
 from gdviz.lessons.common import Run, make_optimizer, start_point
 from gdviz.lessons.playground.setup import Setup
 from gdviz.messages import condition, point, rate_against_limit
-from gdviz.optimizers import OPTIMIZERS
+from gdviz.optimizers import OPTIMIZERS, Optimizer
 from gdviz.presets import Preset
 from gdviz.schedules import make_schedule
 from gdviz.theory import curvature, stability_limit
@@ -58,6 +56,15 @@ def schedule_of(setup: Setup, learning_rate):
     return make_schedule(setup.schedule, learning_rate, **setup.schedule_parameters)
 
 
+def optimizer_of(setup: Setup, index: int) -> Optimizer:
+    """The optimizer run ``index`` of :func:`run_setup` uses, on its own (one learning rate):
+    what :mod:`gdviz.step_state` replays to show the state inside its steps."""
+    if setup.compare == "learning_rates":
+        return make_optimizer(setup, schedule_of(setup, float(setup.compare_rates[index])))
+    name = setup.compare_optimizers[index] if setup.compare == "optimizers" else None
+    return make_optimizer(setup, schedule_of(setup, setup.learning_rate), name)
+
+
 def run_setup(setup: Setup, objective) -> list[Run]:
     """Run what the setup asks for: one run, several optimizers, or several learning rates."""
     start = start_point(setup, objective.dimension)
@@ -69,23 +76,16 @@ def run_setup(setup: Setup, objective) -> list[Run]:
         name = OPTIMIZERS[setup.optimizer].display_name
         runs = [(f"{name} · α = {rate:g}", batch.run(i, objective)) for i, rate in enumerate(rates)]
     elif setup.compare == "optimizers":
-        schedule = schedule_of(setup, setup.learning_rate)
         runs = [
-            (
-                OPTIMIZERS[name].display_name,
-                descend(objective, start, make_optimizer(setup, schedule, name), **rules),
+            (OPTIMIZERS[name].display_name, descend(objective, start, optimizer, **rules))
+            for name, optimizer in (
+                (name, optimizer_of(setup, i)) for i, name in enumerate(setup.compare_optimizers)
             )
-            for name in setup.compare_optimizers
         ]
     else:
-        optimizer = make_optimizer(setup, schedule_of(setup, setup.learning_rate))
-        trajectory = descend(objective, start, optimizer, **rules)
-        runs = [
-            (
-                f"{OPTIMIZERS[setup.optimizer].display_name} · α = {setup.learning_rate:g}",
-                trajectory,
-            )
-        ]
+        trajectory = descend(objective, start, optimizer_of(setup, 0), **rules)
+        name = OPTIMIZERS[setup.optimizer].display_name
+        runs = [(f"{name} · α = {setup.learning_rate:g}", trajectory)]
     return [Run(f"{label} — {verdict(objective, t).label}", t) for label, t in runs]
 
 
@@ -103,44 +103,3 @@ def trajectory_table(trajectory: Trajectory, gradient) -> dict[str, np.ndarray]:
     table["|grad f|"] = trajectory.grad_norms
     table["learning rate"] = rates
     return table
-
-
-def runs_csv(runs: list[Run], gradient) -> str:
-    """All runs' steps as one CSV (a 'run' column tells them apart)."""
-    out = io.StringIO()
-    for index, run in enumerate(runs):
-        table = trajectory_table(run.trajectory, gradient)
-        if index == 0:
-            out.write("run," + ",".join(table) + "\n")
-        label = run.label.replace('"', "'")
-        for row in zip(*table.values(), strict=True):
-            out.write(f'"{label}",' + ",".join(f"{value:.10g}" for value in row) + "\n")
-    return out.getvalue()
-
-
-def step_latex(trajectory: Trajectory, gradient, step: int, optimizer: str) -> str:
-    """θₖ₊₁ = θₖ − α∇J(θₖ) with this step's numbers plugged in (the actual update otherwise)."""
-    step = int(np.clip(step, 0, max(int(trajectory.steps) - 1, 0)))
-    here, after = trajectory.points[step], trajectory.points[min(step + 1, int(trajectory.steps))]
-    with np.errstate(all="ignore"):
-        grad = np.asarray(gradient(here), dtype=float)
-    rate = float(trajectory.learning_rates[step]) if trajectory.steps else float("nan")
-
-    def vector(values) -> str:
-        return (
-            r"\begin{pmatrix}"
-            + r"\\".join(f"{v:.5g}" for v in np.atleast_1d(values))
-            + r"\end{pmatrix}"
-        )
-
-    k, k1 = f"\\theta_{{{step}}}", f"\\theta_{{{step + 1}}}"
-    if optimizer == "gd":
-        return (
-            f"{k1} = {k} - \\alpha_{{{step}}}\\,\\nabla J({k}) = {vector(here)} - {rate:.4g}"
-            f"\\cdot {vector(grad)} = {vector(after)}"
-        )
-    return (
-        f"{k1} = {k} + \\Delta_{{{step}}} = {vector(here)} + {vector(after - here)} = "
-        f"{vector(after)}, \\quad \\nabla J({k}) = {vector(grad)},"
-        f"\\ \\alpha_{{{step}}} = {rate:.4g}"
-    )

@@ -1,0 +1,93 @@
+"""Layers an animated figure can carry beside its own traces, moved by the same frames.
+
+A :class:`Layer` is static traces plus the ones every frame moves (``at(step)`` gives their
+patches). Because the layer's traces live in the animated figure itself, its frames move them
+with the path: the step arrows on the contour and the markers on the f / ‖∇f‖ / α panels follow
+Play and the step slider exactly, with no second cursor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
+
+import numpy as np
+
+
+class Layer(NamedTuple):
+    """Traces added to an animated figure; ``moving`` indexes the ones ``at(step)`` patches."""
+
+    traces: tuple[dict, ...]
+    moving: tuple[int, ...]
+    at: Callable[[int], list[dict]]
+    layout: dict = {}  # merged into the figure's layout one level deep (e.g. extra axes)
+    controls: tuple[float, float] | None = None  # paper x-range of Play and the slider
+    note: Callable[[int], str] | None = None  # words added to the frame's own step label
+
+
+def with_notes(label: Callable[[int], str], layers: Sequence[Layer]) -> Callable[[int], str]:
+    """The figure's frame label followed by every layer's note for the step (one text trace
+    for all: each text trace a frame moves costs about as much as a path)."""
+    notes = [layer.note for layer in layers if layer.note is not None]
+    return lambda step: label(step) + "".join(note(step) for note in notes)
+
+
+def add_layers(
+    traces: list[dict],
+    layout: dict,
+    moving: list[int],
+    traces_at: Callable[[int], list[dict]],
+    layers: Sequence[Layer],
+) -> tuple[list[dict], dict, list[int], Callable[[int], list[dict]]]:
+    """The figure's traces, layout, moving indices and frame patches with ``layers`` added."""
+    traces, layout, moving = list(traces), dict(layout), list(moving)
+    offsets = []
+    for layer in layers:
+        offsets.append(len(traces))
+        traces += [dict(trace) for trace in layer.traces]
+        moving += [offsets[-1] + index for index in layer.moving]
+        for key, value in layer.layout.items():
+            merge = isinstance(value, dict) and isinstance(layout.get(key), dict)
+            layout[key] = {**layout[key], **value} if merge else value
+        if layer.controls is not None:
+            _place_controls(layout, *layer.controls)
+
+    def patched(step: int) -> list[dict]:
+        patches = traces_at(step)
+        for layer in layers:
+            patches += layer.at(step)
+        return patches
+
+    return traces, layout, moving, patched
+
+
+BUTTONS_PX = 155  # room Play and Pause take left of the slider, in pixels (not a share of a
+# plot that may be narrow)
+
+
+def _place_controls(layout: dict, left: float, right: float) -> None:
+    """Play/Pause at ``left``, the step slider from just after them to ``right``."""
+    for menu in layout.get("updatemenus", []):
+        menu["x"] = left
+    for slider in layout.get("sliders", []):
+        slider["x"], slider["len"] = left, right - left
+        slider["pad"] = {**slider.get("pad", {}), "l": BUTTONS_PX}
+
+
+def start_at(layout: dict, steps: np.ndarray, step: int | None) -> int:
+    """The frame step the figure shows before Play (``None``: the last) and the slider there."""
+    index = len(steps) - 1 if step is None else int(np.searchsorted(steps, min(step, steps[-1])))
+    for slider in layout.get("sliders", []):
+        slider["active"] = index
+    return int(steps[index])
+
+
+def short(values) -> list[float | None]:
+    """A few coordinates as plain JSON numbers (7 significant digits; NaN and ±inf → a gap).
+
+    For patches of one or two points this is shorter than a typed array's base64 form.
+
+    >>> short([0.1234567891, float("nan"), 2e40])
+    [0.1234568, None, 2e+40]
+    """
+    return [float(f"{v:.7g}") if np.isfinite(v) else None for v in np.ravel(values).tolist()]

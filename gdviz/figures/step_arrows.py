@@ -1,0 +1,173 @@
+r"""What the gradient says and what the optimizer did, drawn at the current step of a 2-D run.
+
+At step $k$, from $\theta_k$: the arrow $-\alpha_k\nabla J(\theta_k)$ (plain GD's step with the
+same rate) and the actual step $\Delta_k$ to $\theta_{k+1}$, both true to scale (when a step is
+too small to see, the step's drawings are magnified alike by a power of ten that the frame
+states); between them the method's memory. Momentum and Nesterov: the velocity's share of the step,
+$\Delta_k + \alpha_k\nabla J$ ($-\alpha_k\mu v_k$, resp. $-\alpha_k\mu v_{k+1}$), drawn from the
+tip of the gradient's arrow to the tip of $\Delta_k$. AdaGrad, RMSProp and Adam: the
+per-coordinate scale as an ellipse around $\theta_k$ with half-axes
+$\alpha_k \lVert u\rVert c_i$ (with $\Delta_k = -\alpha_k\, c \odot u$, see
+:func:`gdviz.step_state.direction_and_scale`): a step of the same length would land on a circle
+for GD; the scale squeezes that circle per coordinate, and $\Delta_k$ lands on the ellipse.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gdviz.figures.animation import f32
+from gdviz.figures.layers import Layer, short
+from gdviz.figures.look import INK, MEMORY
+from gdviz.step_state import Replay, direction_and_scale
+
+VISIBLE = 0.1  # the shortest step drawn, as a fraction of the window's diagonal
+ROOM = 0.4  # the farthest a magnified step's drawings reach, as a fraction of the diagonal
+ELLIPSE_POINTS = 13  # joined by a spline: round, and small in every frame
+GRADIENT_COLOUR = INK
+MEMORY_COLOUR = MEMORY
+MEMORY_NAMES = {
+    "momentum": "−αμvₖ: momentum's share",
+    "nesterov": "−αμvₖ₊₁: look-ahead's share",
+    "adagrad": "scale per coordinate",
+    "rmsprop": "scale per coordinate",
+    "adam": "scale per coordinate",
+}
+ADAPTIVE = ("adagrad", "rmsprop", "adam")
+
+
+def magnification(replay: Replay, k: int, diagonal: float) -> float:
+    """How many times longer than true scale step ``k`` is drawn: 1 when its step ‖Δₖ‖ is at
+    least ``VISIBLE`` of the window's ``diagonal``, else the least of 2, 5, 10, 20, 50, … that
+    makes it so (the frame says "arrows drawn ×5") — but never so much that the longest of the
+    step's drawings (often the gradient's arrow: Adam's steps are far shorter than α‖∇J‖) would
+    reach past ``ROOM`` of the diagonal. Both arrows and the memory of a step share it, so they
+    still compare.
+
+    >>> from gdviz import descend, optimizers, parse_objective
+    >>> from gdviz.step_state import replay
+    >>> f = parse_objective("x^2 + 10y^2")
+    >>> run = descend(f, [-2.6, 1.2], optimizers.adam(0.05), max_steps=300)
+    >>> steps = replay(f.gradient, run, optimizers.adam(0.05))
+    >>> [magnification(steps, k, diagonal=7.2) for k in (0, 100, 299)]
+    [2.0, 500.0, 20000000.0]
+    >>> times_label(5.0), times_label(2e7)
+    ('×5', '×2·10⁷')
+    """
+    length = float(np.linalg.norm(replay.updates[k]))
+    wanted = VISIBLE * diagonal
+    if not np.isfinite(length) or length == 0 or length >= wanted:
+        return 1.0
+    power = 10.0 ** np.floor(np.log10(wanted / length))
+    times = next(m * power for m in (1, 2, 5, 10) if m * power * length >= wanted)
+    drawn = shapes_at(replay, k)
+    with np.errstate(all="ignore"):
+        reach = max(float(np.nanmax(np.linalg.norm(shape - replay.points[k], axis=-1)))
+                    for shape in drawn.values() if len(shape))  # fmt: skip
+    if np.isfinite(reach) and reach * times > ROOM * diagonal:
+        times = _one_two_five_below(ROOM * diagonal / reach)
+    return float(max(times, 1.0))
+
+
+def _one_two_five_below(limit: float) -> float:
+    """The largest of 1, 2, 5, 10, 20, … not above ``limit`` (1 when ``limit`` < 1)."""
+    if limit < 1:
+        return 1.0
+    power = 10.0 ** np.floor(np.log10(limit))
+    return float(next(m * power for m in (5, 2, 1) if m * power <= limit * (1 + 1e-12)))
+
+
+def times_label(times: float) -> str:
+    """'×5', '×200', then powers of ten written as powers: '×2·10⁷'."""
+    if times < 1000:
+        return f"×{times:g}"
+    power = int(np.floor(np.log10(times) + 1e-9))
+    mantissa = round(times / 10**power)
+    head = "" if mantissa == 1 else f"{mantissa}·"
+    return f"×{head}10" + str(power).translate(_SUPERSCRIPTS)
+
+
+_SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def shapes_at(replay: Replay, k: int, times: float = 1.0) -> dict[str, np.ndarray]:
+    """Step ``k``'s arrows (start and tip, shape ``(2, 2)``) and the memory's shape, each
+    ``times`` as long as true scale.
+
+    ``gradient``: θₖ → θₖ − αₖ∇J(θₖ); ``update``: θₖ → θₖ + Δₖ; ``memory``: for momentum and
+    Nesterov the arrow from the gradient's tip to the update's, for adaptive methods the scale
+    ellipse (``ELLIPSE_POINTS`` points, closed) on which the update's tip lies; for GD empty.
+    """
+    step = replay.step(k)
+    here = step.point
+    with np.errstate(all="ignore"):
+        said = here - times * step.learning_rate * step.gradient
+        did = here + times * step.update
+        shapes = {"gradient": np.array([here, said]), "update": np.array([here, did])}
+        if replay.optimizer in ("momentum", "nesterov"):
+            shapes["memory"] = np.array([said, did])
+        elif replay.optimizer in ADAPTIVE:
+            direction, scale = direction_and_scale(replay, k)
+            radii = times * step.learning_rate * np.linalg.norm(direction) * scale
+            angle = np.linspace(0, 2 * np.pi, ELLIPSE_POINTS)
+            shapes["memory"] = here + radii * np.stack([np.cos(angle), np.sin(angle)], axis=1)
+        else:
+            shapes["memory"] = np.empty((0, 2))
+    return shapes
+
+
+def step_arrows(replay: Replay, colour: str, label: str, window, legend: bool = True) -> Layer:
+    """The layer: the gradient's arrow, the step's arrow (``colour``) and the memory, at every
+    frame step (nothing at the last point, where no step was taken), all of a step magnified
+    alike when its step is too small to see in ``window``, as the frame's label says; named in
+    the legend unless ``legend`` is False (a caption says what they are)."""
+    arrow = {"symbol": ["circle", "arrow"], "size": [0, 13], "angleref": "previous"}
+    adaptive = replay.optimizer in ADAPTIVE
+    diagonal = float(np.hypot(window.x_max - window.x_min, window.y_max - window.y_min))
+    traces = [
+        _trace("−α∇J: the gradient says", GRADIENT_COLOUR, "dash", arrow),
+        _trace(f"Δ: {label} did", colour, "solid", arrow),
+    ]
+    shown = ["gradient", "update"]
+    if replay.optimizer in MEMORY_NAMES:  # GD has no memory to draw
+        memory = MEMORY_NAMES[replay.optimizer]
+        traces.append(_trace(memory, MEMORY_COLOUR, "dot", None if adaptive else arrow))
+        shown.append("memory")
+
+    def at(step: int) -> list[dict]:
+        if not 0 <= step < replay.steps:  # [None], not []: the legend keeps the entries
+            return [{"x": [None], "y": [None]} for _ in traces]
+        shapes = shapes_at(replay, step, magnification(replay, step, diagonal))
+        return [{"x": compact(shapes[name][:, 0]), "y": compact(shapes[name][:, 1])}
+                for name in shown]  # fmt: skip
+
+    def note(step: int) -> str:
+        if not 0 <= step < replay.steps:
+            return ""
+        times = magnification(replay, step, diagonal)
+        return "" if times == 1 else f" · arrows drawn {times_label(times)}"
+
+    for trace in traces:
+        trace["showlegend"] = legend
+    return Layer(tuple(traces), tuple(range(len(traces))), at, note=note)
+
+
+def compact(values: np.ndarray):
+    """Two points as plain numbers, more as float32 (a typed array is shorter from ~4 on)."""
+    return short(values) if len(values) <= 4 else f32(values)
+
+
+def _trace(name: str, colour: str, dash: str, marker: dict | None) -> dict:
+    return {
+        "type": "scatter",
+        "mode": "lines+markers" if marker else "lines",
+        "name": name,
+        "hoverinfo": "skip",
+        "line": {
+            "color": colour,
+            "width": 3 if dash == "solid" else 2.4,
+            "dash": dash,
+            **({} if marker else {"shape": "spline"}),
+        },
+        **({"marker": {**marker, "color": colour}} if marker else {}),
+    }
