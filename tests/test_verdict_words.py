@@ -13,7 +13,9 @@ from apptest_helpers import chart_specs, run_script
 from streamlit.testing.v1 import AppTest
 
 from gdviz import KINDS, descend, optimizers, parse_objective, seed_example, verdict
+from gdviz.lessons.playground import steps as inside
 from gdviz.schedules import make_schedule
+from gdviz.step_state import replay
 
 BOWL, BOWL_START = "x^2 + 10y^2", (-2.6, 1.2)
 
@@ -139,25 +141,31 @@ def captions(at: AppTest) -> str:
     return " ".join(element.value for element in at.caption)
 
 
+def inspected(function: str, start, rate: float, k: int) -> str:
+    """The inspector's words for step ``k`` of plain GD (gdviz.lessons.playground.steps)."""
+    problem, gd = parse_objective(function), optimizers.gd(rate)
+    run = descend(problem, np.array(start, dtype=float), gd, max_steps=100)
+    return inside.step_words(replay(problem.gradient, run, gd), run, k)
+
+
 def test_the_inspector_says_unchanged_not_up_for_a_bounce_of_equal_height():
-    at = run_script("app.py", preset="", f="x^2", x0="2.5", lr="1", steps="100")
-    assert not at.exception
-    assert "f went from 6.25 to 6.25 (unchanged)" in captions(at) and "UP" not in captions(at)
+    words = inspected("x^2", [2.5], 1.0, 0)  # αf″ = 2: 2.5 → −2.5, f stays 6.25
+    assert "f went from 6.25 to 6.25 (unchanged)" in words and "UP" not in words
+    assert "(down)" in inspected("x^2", [2.5], 0.5, 0) and "(up)" in inspected("x^2", [2.5], 1.1, 0)
 
 
 def test_a_one_step_run_says_one_step_and_the_inspector_does_not_crash():
     at = run_script("app.py", preset="Parabola (1-D)", lr="0.5")
     assert not at.exception
-    assert "converged in 1 step" in page_text(at) or "after 1 step." in page_text(at)
-    assert "1 steps" not in page_text(at)
-    assert "f went from 6.25 to 0 (down)" in captions(at)
+    assert "after 1 step." in page_text(at) and "1 steps" not in page_text(at)
+    assert "f went from 6.25 to 0 (down)" in inspected("x^2", [2.5], 0.5, 0)
 
 
 def test_a_start_where_the_gradient_is_undefined_says_so_in_the_inspector():
     at = run_script("app.py", preset="", f="sqrt(x^2+y^2)", x0="0", y0="0")
     assert not at.exception
-    notes = " ".join(element.value for element in at.info)
-    assert "∇f is not defined" in notes and "stop rule already holds" not in notes
+    shown = page_text(at)
+    assert "∇f is not defined" in shown and "stop rule already holds" not in shown
 
 
 def test_the_playground_hint_reads_theory_where_the_run_converged():

@@ -49,8 +49,8 @@ from gdviz.figures.look import (
 FRAMES = 150  # frames per member at most: subsampled with an odd stride (zig-zags stay)
 KIND_COLOURS = {  # a verdict kind on the α slider and its badge, as the pages' badges colour it
     "converged": BEST,  # green
-    "too_slow": REGIONS["oscillating"][0],  # orange
-    "stalled": REGIONS["oscillating"][0],
+    "too_slow": REGIONS["cycling"][0],  # orange
+    "stalled": REGIONS["cycling"][0],
     "cycling": RUNS[3],  # violet
     "saddle": RUNS[2],  # blue
     "diverging": LIMIT,  # red
