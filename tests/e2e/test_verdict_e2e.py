@@ -34,7 +34,7 @@ def test_a_one_step_run_shows_its_verdict_and_the_inspector(page: Page, app_url:
     assert found.message in shown and "Converged to a local minimum" in shown
     body = page.locator('[data-testid="stMain"]').inner_text()
     assert "1 steps" not in body and "Traceback" not in body
-    assert "f went from 6.25 to 0 (down)" in body  # the inspector of a one-step run
+    assert "Step 1: the end of the run" in body  # the inspector of a one-step run, at its end
 
 
 def test_the_saddle_preset_shows_its_verdict(page: Page, app_url: str):
