@@ -16,6 +16,7 @@ SHOTS = {  # file → (link, colour scheme, frames to step back from the start, 
     "readme-present-playground.png": ("/?present=1", "light", 6),
     "readme-present-data.png": ("/data?present=1", "light", None),
     "readme-present-lab.png": ("/learning-rate?present=1", "light", 24),
+    "readme-present-predict.png": ("/predict?present=1", "light", None),
     "readme-dark-playground.png": ("/?cmp=optimizers&opts=gd,momentum,adam", "dark", 12),
 }
 
