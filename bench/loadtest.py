@@ -26,8 +26,9 @@ rerun. Stages (``--stages``; default ``fresh cpu class inputs hall``):
 Errors are counted by kind: ``exception`` (a traceback element or compile error),
 ``page_not_found``, ``disconnect``, ``timeout``, ``check`` (a valid formula refused, nothing
 drawn). ``--app DIR``
-(repeatable) benchmarks another checkout as well, e.g. the commit before (``git archive`` into a
-folder): before and after in one run. Loopback only; every stage is bounded in sessions and time.
+(repeatable) names the checkouts to benchmark instead of this one; give this one too for before
+and after in one run, e.g. ``--app /tmp/before --app .`` (the commit before, ``git archive``d
+into a folder). Loopback only; every stage is bounded in sessions and time.
 Other work on the machine moves every figure: the load average is printed with each.
 """
 
