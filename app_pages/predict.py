@@ -56,7 +56,8 @@ def next_challenge() -> None:
 
 st.title("Predict, then play")
 points, streak, done = pv.score()
-if not state.display().present:  # a projector needs the room for the chart and the question
+present = state.display().present  # a projector needs the room for the chart and the question
+if not present:
     st.caption(f"Commit to a prediction, then watch the run. Score **{points}** · streak "
                f"**{streak}** · {done} of {len(quiz)} done")  # fmt: skip
 for problem in problems + quiz_problems:
@@ -113,11 +114,9 @@ with picture:
     square = int(views.chart_width(1 if narrow else 0.6) * 0.85) + 70  # a square plot + axes
     height = min(views.chart_height(230, least=360, most=760), square)
     pv.chart(challenge, solution, entry is not None, chart_key, height, clickable=basin)
-    if state.display().present:  # a projector: the question and its button first, beside it
-        st.caption(pv.plain(lesson.idea))
+# the idea: under the chart on a projector (question and button first, beside it), else atop them
+(picture if present else answer).caption(pv.plain(lesson.idea))
 with answer:
-    if not state.display().present:
-        st.caption(pv.plain(lesson.idea))
     pv.setup_line(challenge)
     st.markdown(f"#### {solution.question.prompt}")
     if entry is None:
