@@ -11,7 +11,6 @@ from gdviz.lessons.playground import runs as pg
 from gdviz.lessons.playground.setup import COMPARE_MODES
 from gdviz.optimizers import OPTIMIZERS
 from gdviz.presets import PRESETS
-from gdviz.verdicts import verdict
 
 problems = state.open_form(FORM)
 widgets.apply_click("contour", "_last_click")
@@ -90,14 +89,14 @@ with side_column:
         view = st.segmented_control("View", views.VIEWS, default=views.VIEWS[0], key="view",
                                     label_visibility="collapsed")  # fmt: skip
     if len(runs) == 1:
-        views.status_banner(runs[0].trajectory, problem=f)
+        views.status_banner(runs[0].trajectory, found=runs[0].verdict)
     else:
         views.status_list(runs, f)
     seen = views.inspection(setup, runs)  # the inspected run and the step the chart shows
     if shown.shows("math"):
         views.formulas(f, setup.optimizer if setup.compare != "optimizers" else "")
-        first = runs[0].trajectory  # theory where it went, if that is a minimum
-        reached = first.final_point if verdict(f, first).kind == "converged" else None
+        first = runs[0]  # theory where it went, if that is a minimum
+        reached = first.trajectory.final_point if first.verdict.kind == "converged" else None
         hint = pg.learning_rate_hint(f, setup, preset, reached)
         if hint:
             st.caption(hint)

@@ -126,7 +126,7 @@ def status_list(runs, problem) -> None:
     """One compact line per run (compare mode): its verdict as a badge, its name, its message."""
     with st.container(border=True):
         for run in runs:
-            found = verdict(problem, run.trajectory)
+            found = run.verdict or verdict(problem, run.trajectory)
             name = run.label.split(" — ")[0]
             st.markdown(f"{verdict_badge(found)} **{name}** · {run.trajectory.message}")
 

@@ -130,34 +130,35 @@ def replay(gradient, trajectory: Trajectory, optimizer: Optimizer) -> Replay:
     )
 
 
-def bias_corrected(replay: Replay, k: int) -> tuple[np.ndarray, np.ndarray]:
+def bias_corrected(replay: Replay, k) -> tuple[np.ndarray, np.ndarray]:
     r"""Adam's $\hat m = m / (1-\beta_1^t)$ and $\hat v = v / (1-\beta_2^t)$ after step ``k``
-    ($t = k + 1$)."""
-    after, t = replay.state(k + 1), k + 1
+    ($t = k + 1$; ``k`` may be an array of steps: one row each)."""
+    t = np.add(k, 1)
     beta1, beta2 = replay.hyperparameters["beta1"], replay.hyperparameters["beta2"]
-    return after.mean / (1 - beta1**t), after.mean_of_squares / (1 - beta2**t)
+    mean, squares = replay.memory["mean"][t], replay.memory["mean_of_squares"][t]
+    return mean / (1 - beta1 ** t[..., None]), squares / (1 - beta2 ** t[..., None])
 
 
-def direction_and_scale(replay: Replay, k: int) -> tuple[np.ndarray, np.ndarray]:
+def direction_and_scale(replay: Replay, k) -> tuple[np.ndarray, np.ndarray]:
     r"""Step ``k``'s update as $\Delta_k = -\alpha_k\,c \odot u$: the direction $u$ the memory
-    gives and the per-coordinate scale $c$.
+    gives and the per-coordinate scale $c$ (``k`` may be an array of steps: one row each).
 
     GD: $u = g$, $c = 1$; momentum: $u = v_{k+1}$; Nesterov: $u = g + \mu v_{k+1}$; AdaGrad and
     RMSProp: $u = g$, $c = 1/(\sqrt{s_{k+1}} + \epsilon)$; Adam: $u = \hat m$,
     $c = 1/(\sqrt{\hat v} + \epsilon)$.
     """
-    step, name = replay.step(k), replay.optimizer
-    ones = np.ones_like(step.gradient)
+    name, gradient, after = replay.optimizer, replay.gradients[k], np.add(k, 1)
+    ones = np.ones_like(gradient)
     eps = replay.hyperparameters.get("eps", 0.0)
     with np.errstate(all="ignore"):
         if name in ("momentum", "nesterov"):
-            velocity = step.after.velocity
+            velocity = replay.memory["velocity"][after]
             if name == "nesterov":
-                return step.gradient + replay.hyperparameters["momentum"] * velocity, ones
+                return gradient + replay.hyperparameters["momentum"] * velocity, ones
             return velocity, ones
         if name in ("adagrad", "rmsprop"):
-            return step.gradient, 1 / (np.sqrt(step.after[1]) + eps)
+            return gradient, 1 / (np.sqrt(replay.memory[replay.state_type._fields[1]][after]) + eps)
         if name == "adam":
             mean, squares = bias_corrected(replay, k)
             return mean, 1 / (np.sqrt(squares) + eps)
-    return step.gradient, ones
+    return gradient, ones

@@ -8,7 +8,6 @@ and carry float32 arrays, encoded once here as plotly.js's compact base64 typed 
 from __future__ import annotations
 
 import binascii
-import copy
 
 import numpy as np
 import plotly.graph_objects as go
@@ -187,13 +186,30 @@ class PreparedFigure(BaseFigure):
         return PreparedFigure(data, layout, self._frames)
 
     def to_dict(self) -> dict:
-        result = {"data": copy.deepcopy(self._data), "layout": copy.deepcopy(self._layout)}
+        result = {"data": _copied(self._data), "layout": _copied(self._layout)}
         if self._frames:
             result["frames"] = list(self._frames)
         return result
 
     def __reduce__(self):  # copy.deepcopy and pickle (BaseFigure's rebuilds through __init__)
         return PreparedFigure, (self._data, self._layout, self._frames)
+
+
+def _copied(value):
+    """A copy of nested dicts and lists (their leaves are strings, numbers and typed arrays'
+    dicts: nothing ``copy.deepcopy``'s bookkeeping is needed for, at a quarter of its cost).
+
+    >>> layout = {"margin": {"t": 4}, "shapes": [{"x0": 1}]}
+    >>> copied = _copied(layout)
+    >>> copied["margin"]["t"] = 9; copied["shapes"][0]["x0"] = 2
+    >>> layout
+    {'margin': {'t': 4}, 'shapes': [{'x0': 1}]}
+    """
+    if isinstance(value, dict):
+        return {key: _copied(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_copied(item) for item in value]
+    return value
 
 
 def _update(target: dict, change: BasePlotlyType, overwrite: bool = False) -> None:
@@ -221,6 +237,9 @@ _SHORT_NAMES = {"float32": "f4", "float64": "f8", "int32": "i4", "int8": "i1", "
 _TYPED = {np.dtype(name): code for name, code in _SHORT_NAMES.items()}  # plotly.js reads these
 
 
+_NESTED = (dict, list, np.ndarray)
+
+
 def typed(value):
     """``value`` with its NumPy arrays in plotly.js's typed-array form (dtype + base64), as
     ``to_dict`` would send them.
@@ -229,10 +248,11 @@ def typed(value):
     for a hundred frames, against ~2 ms here for the common case (1-D, a dtype plotly.js reads);
     other arrays take plotly's own conversion.
     """
-    if isinstance(value, dict):
-        return {key: typed(item) for key, item in value.items()}
+    if isinstance(value, dict):  # numbers and strings pass without a call: frames hold many
+        return {key: typed(item) if isinstance(item, _NESTED) else item
+                for key, item in value.items()}  # fmt: skip
     if isinstance(value, list):
-        return [typed(item) for item in value]
+        return [typed(item) if isinstance(item, _NESTED) else item for item in value]
     if isinstance(value, np.ndarray):
         code = _TYPED.get(value.dtype)
         if code is None or value.ndim != 1 or not value.size:

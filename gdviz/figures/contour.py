@@ -36,14 +36,16 @@ class RunView:
     colour: str
     dash: str = "solid"
     symbol: str = "circle"
+    verdict: object = None  # the run's verdict, when it was judged with the run
 
 
 def paint(runs) -> list[RunView]:
-    """Runs (anything with ``label`` and ``trajectory``) in the palette's colours, in order;
-    from five runs on, each with a dash and a marker of its own."""
+    """Runs (anything with ``label`` and ``trajectory``, perhaps a ``verdict``) in the palette's
+    colours, in order; from five runs on, each with a dash and a marker of its own."""
     runs = list(runs)
     return [
-        RunView(run.label, run.trajectory, run_colour(i), **run_style(i, len(runs)))
+        RunView(run.label, run.trajectory, run_colour(i), **run_style(i, len(runs)),
+                verdict=getattr(run, "verdict", None))  # fmt: skip
         for i, run in enumerate(runs)
     ]
 

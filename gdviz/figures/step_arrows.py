@@ -54,27 +54,48 @@ def magnification(replay: Replay, k: int, diagonal: float) -> float:
     >>> times_label(5.0), times_label(2e7)
     ('×5', '×2·10⁷')
     """
-    length = float(np.linalg.norm(replay.updates[k]))
-    wanted = VISIBLE * diagonal
-    if not np.isfinite(length) or length == 0 or length >= wanted:
-        return 1.0
-    power = 10.0 ** np.floor(np.log10(wanted / length))
-    times = next(m * power for m in (1, 2, 5, 10) if m * power * length >= wanted)
-    drawn = shapes_at(replay, k)
+    return float(magnifications(replay, np.array([k]), diagonal)[0])
+
+
+def magnifications(replay: Replay, ks: np.ndarray, diagonal: float) -> np.ndarray:
+    """:func:`magnification` of every step in ``ks`` at once.
+
+    The reach of a step's drawings from θₖ is the longest of α‖∇J‖ (the gradient's arrow; the
+    memory arrow of momentum and Nesterov joins its tip to Δₖ's), ‖Δₖ‖ and, for adaptive
+    methods, the scale ellipse's longer half-axis.
+    """
+    length = np.linalg.norm(replay.updates[ks], axis=-1)
+    wanted, room = VISIBLE * diagonal, ROOM * diagonal
     with np.errstate(all="ignore"):
-        reach = max(float(np.nanmax(np.linalg.norm(shape - replay.points[k], axis=-1)))
-                    for shape in drawn.values() if len(shape))  # fmt: skip
-    if np.isfinite(reach) and reach * times > ROOM * diagonal:
-        times = _one_two_five_below(ROOM * diagonal / reach)
-    return float(max(times, 1.0))
+        reach = np.fmax(replay.learning_rates[ks] * np.linalg.norm(replay.gradients[ks], axis=-1),
+                        length)  # fmt: skip
+        if replay.optimizer in ADAPTIVE:
+            direction, scale = direction_and_scale(replay, ks)
+            axis = replay.learning_rates[ks] * np.linalg.norm(direction, axis=-1)
+            reach = np.fmax(reach, axis * np.max(scale, axis=-1))
+        times = _one_two_five_above(wanted / length)
+        crowded = np.isfinite(reach) & (reach * times > room)
+        times = np.where(crowded, _one_two_five_below(room / reach), times)
+        small = np.isfinite(length) & (length > 0) & (length < wanted)
+    return np.where(small, np.maximum(times, 1.0), 1.0)
 
 
-def _one_two_five_below(limit: float) -> float:
+def _one_two_five_above(least: np.ndarray) -> np.ndarray:
+    """The smallest of 1, 2, 5, 10, 20, … at least ``least`` (from ``least`` ≥ 1 on)."""
+    power = 10.0 ** np.floor(np.log10(least))
+    times = 10 * power
+    for m in (5, 2, 1):
+        times = np.where(m * power >= least, m * power, times)
+    return times
+
+
+def _one_two_five_below(limit: np.ndarray) -> np.ndarray:
     """The largest of 1, 2, 5, 10, 20, … not above ``limit`` (1 when ``limit`` < 1)."""
-    if limit < 1:
-        return 1.0
-    power = 10.0 ** np.floor(np.log10(limit))
-    return float(next(m * power for m in (5, 2, 1) if m * power <= limit * (1 + 1e-12)))
+    power = 10.0 ** np.floor(np.log10(np.maximum(limit, 1)))
+    times = power
+    for m in (2, 5):
+        times = np.where(m * power <= limit * (1 + 1e-12), m * power, times)
+    return times
 
 
 def times_label(times: float) -> str:
@@ -134,18 +155,24 @@ def step_arrows(replay: Replay, colour: str, label: str, window, legend: bool = 
         traces.append(_trace(memory, MEMORY_COLOUR, "dot", None if adaptive else arrow))
         shown.append("memory")
 
+    drawn = []  # every step's magnification, computed at the first frame's call
+
+    def times(step: int) -> float:
+        if not drawn:
+            drawn.append(magnifications(replay, np.arange(replay.steps), diagonal))
+        return float(drawn[0][step])
+
     def at(step: int) -> list[dict]:
         if not 0 <= step < replay.steps:  # [None], not []: the legend keeps the entries
             return [{"x": [None], "y": [None]} for _ in traces]
-        shapes = shapes_at(replay, step, magnification(replay, step, diagonal))
+        shapes = shapes_at(replay, step, times(step))
         return [{"x": compact(shapes[name][:, 0]), "y": compact(shapes[name][:, 1])}
                 for name in shown]  # fmt: skip
 
     def note(step: int) -> str:
         if not 0 <= step < replay.steps:
             return ""
-        times = magnification(replay, step, diagonal)
-        return "" if times == 1 else f" · arrows drawn {times_label(times)}"
+        return "" if times(step) == 1 else f" · arrows drawn {times_label(times(step))}"
 
     for trace in traces:
         trace["showlegend"] = legend

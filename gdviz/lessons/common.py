@@ -33,10 +33,12 @@ FUNCTION = Text(MAX_TEXT)
 
 
 class Run(NamedTuple):
-    """One single-run trajectory with the label a legend shows (figures give it a colour)."""
+    """One single-run trajectory with the label a legend shows (figures give it a colour), and
+    its :func:`gdviz.verdicts.verdict` when the lesson judged it (once, with the run)."""
 
     label: str
     trajectory: Trajectory
+    verdict: object = None
 
 
 @dataclass(frozen=True)

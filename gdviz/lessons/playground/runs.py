@@ -86,7 +86,8 @@ def run_setup(setup: Setup, objective) -> list[Run]:
         trajectory = descend(objective, start, optimizer_of(setup, 0), **rules)
         name = OPTIMIZERS[setup.optimizer].display_name
         runs = [(f"{name} · α = {setup.learning_rate:g}", trajectory)]
-    return [Run(f"{label} — {verdict(objective, t).label}", t) for label, t in runs]
+    judged = [(label, t, verdict(objective, t)) for label, t in runs]
+    return [Run(f"{label} — {found.label}", t, found) for label, t, found in judged]
 
 
 def trajectory_table(trajectory: Trajectory, gradient) -> dict[str, np.ndarray]:
