@@ -43,11 +43,10 @@ def paint(runs) -> list[RunView]:
     """Runs (anything with ``label`` and ``trajectory``, perhaps a ``verdict``) in the palette's
     colours, in order; from five runs on, each with a dash and a marker of its own."""
     runs = list(runs)
-    return [
-        RunView(run.label, run.trajectory, run_colour(i), **run_style(i, len(runs)),
-                verdict=getattr(run, "verdict", None))  # fmt: skip
-        for i, run in enumerate(runs)
-    ]
+    styles = [run_style(i, len(runs)) | {"verdict": getattr(run, "verdict", None)}
+              for i, run in enumerate(runs)]  # fmt: skip
+    return [RunView(run.label, run.trajectory, run_colour(i), **styles[i])
+            for i, run in enumerate(runs)]  # fmt: skip
 
 
 def base_layout(
