@@ -4,6 +4,7 @@ the core."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 from typing import NamedTuple
 
@@ -63,7 +64,14 @@ def verdict_table(runs, title: str) -> str:
     return "\n".join([f"| {title} | what happened |", "|---|---|", *rows])
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+def shared(most: int):
+    """``st.cache_resource(max_entries=most)`` for hashable arguments (a frozen setup, texts,
+    numbers), keyed by Python's own hash: Streamlit's hasher walks a setup field by field, ~0.3 ms
+    a call, and a Playground rerun made three such calls. One store for every session."""
+    return functools.lru_cache(maxsize=most)
+
+
+@shared(32)
 def cached_runs(setup, text: str):
     """Runs for a setup, coloured (the objective is looked up again by its text)."""
     return paint(pg.run_setup(setup, objective(text)))
@@ -156,7 +164,7 @@ def inspection(setup, runs) -> Inspection:
     return Inspection(index, replay, end if step is None else step, figure)
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@shared(32)
 def cached_replay(setup, text: str, index: int):
     """Run ``index``'s steps with the optimizer's state, replayed (see gdviz.step_state)."""
     run = cached_runs(setup, text)[index]
