@@ -90,4 +90,36 @@ def short(values) -> list[float | None]:
     >>> short([0.1234567891, float("nan"), 2e40])
     [0.1234568, None, 2e+40]
     """
-    return [float(f"{v:.7g}") if np.isfinite(v) else None for v in np.ravel(values).tolist()]
+    return listed(rounded(values))
+
+
+def listed(values: np.ndarray) -> list[float | None]:
+    """An array as a JSON list, NaN as ``None`` (a gap): for rows of :func:`rounded`."""
+    return [None if v != v else v for v in np.ravel(values).tolist()]
+
+
+def rounded(values) -> np.ndarray:
+    """``values`` to 7 significant digits, as ``float(f"{v:.7g}")`` gives them (so they print
+    short), all at once; NaN and ±inf → NaN.
+
+    Below 10²² a power of ten is exact, so ``round(v·10ᵏ) / 10ᵏ`` is the double nearest the
+    7-digit decimal; the few values beyond, or with ``v·10ᵏ`` within 10⁻⁶ of a half (where the
+    product's rounding could tip it), take the string's way.
+
+    >>> rounded([1234.56789, -0.000123456789, 7.0, 0.0, float("inf"), 3.3e-30]).tolist()
+    [1234.568, -0.0001234568, 7.0, 0.0, nan, 3.3e-30]
+    """
+    array = np.asarray(values, dtype=float)
+    with np.errstate(all="ignore"):
+        finite = np.isfinite(array)
+        size = np.abs(np.where(finite & (array != 0), array, 1.0))
+        shift = 6 - np.floor(np.log10(size))  # digits kept after the decimal point
+        up, down = 10.0 ** np.clip(shift, 0, 22), 10.0 ** np.clip(-shift, 0, 22)
+        scaled = np.where(shift >= 0, array * up, array / down)
+        whole = np.round(scaled)
+        result = np.where(finite, np.where(shift >= 0, whole / up, whole * down), np.nan)
+        tie = np.abs(np.abs(scaled - np.floor(scaled)) - 0.5) < 1e-6
+    far = finite & ((np.abs(shift) > 22) | tie)
+    if far.any():
+        result[far] = [float(f"{v:.7g}") for v in array[far].tolist()]
+    return result

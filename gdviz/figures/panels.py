@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from gdviz.figures.animation import f32, frame_steps
-from gdviz.figures.layers import Layer, short
+from gdviz.figures.layers import Layer, listed, rounded
 from gdviz.figures.look import RIM, TRANSPARENT
 
 MAX_LINE_POINTS = 1500
@@ -124,14 +124,25 @@ def metric_panels(
                    "line": {"color": RIM, "width": 2}},
     }  # fmt: skip
 
+    drawn = {}  # every step's marker heights (a row per run and panel), made at the first call
+
+    def heights() -> np.ndarray:
+        if not drawn:
+            rows = [(values, scale) for series, scale in zip(series_of, scales, strict=True)
+                    for values in series]  # fmt: skip
+            table = np.full((len(rows), longest + 1), np.nan)
+            for row, (values, scale) in zip(table, rows, strict=True):
+                row[: len(values)] = panel_height(values[: longest + 1], *scale)
+            drawn["y"] = rounded(table)
+            drawn["there"] = np.array([len(values) for values, _ in rows])
+        return drawn["y"]
+
     def at(step: int) -> list[dict]:
-        xs, ys = [], []
-        for series, scale in zip(series_of, scales, strict=True):
-            for values in series:
-                there = len(values) > step
-                xs.append(float(step) if there else np.nan)
-                ys.append(float(panel_height(values[step], *scale)) if there else np.nan)
-        return [{"x": short(xs), "y": short(ys)}]
+        table = heights()
+        if not 0 <= step < table.shape[1]:
+            return [{"x": [None] * len(table), "y": [None] * len(table)}]
+        xs = np.where(drawn["there"] > step, float(step), np.nan)
+        return [{"x": listed(xs), "y": listed(table[:, step])}]
 
     if beside is not None:
         layout["xaxis"] = {"domain": list(beside)}  # the animated plot's own axes

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from gdviz.figures.animation import f32
-from gdviz.figures.layers import Layer, short
+from gdviz.figures.layers import Layer, listed, rounded
 from gdviz.figures.look import INK, MEMORY
 from gdviz.step_state import Replay, direction_and_scale
 
@@ -119,21 +119,30 @@ def shapes_at(replay: Replay, k: int, times: float = 1.0) -> dict[str, np.ndarra
     Nesterov the arrow from the gradient's tip to the update's, for adaptive methods the scale
     ellipse (``ELLIPSE_POINTS`` points, closed) on which the update's tip lies; for GD empty.
     """
-    step = replay.step(k)
-    here = step.point
+    if not 0 <= k < replay.steps:
+        raise IndexError(f"step {k} is outside 0 … {replay.steps - 1}")
+    every = shapes_of(replay, np.array([k]), np.array([times], dtype=float))
+    return {name: shape[0] for name, shape in every.items()}
+
+
+def shapes_of(replay: Replay, ks: np.ndarray, times: np.ndarray) -> dict[str, np.ndarray]:
+    """:func:`shapes_at` of every step in ``ks`` (magnified ``times``, one each) at once: shapes
+    ``(len(ks), points, 2)``."""
+    here, rates = replay.points[ks], replay.learning_rates[ks][:, None] * times[:, None]
     with np.errstate(all="ignore"):
-        said = here - times * step.learning_rate * step.gradient
-        did = here + times * step.update
-        shapes = {"gradient": np.array([here, said]), "update": np.array([here, did])}
+        said = here - rates * replay.gradients[ks]
+        did = here + times[:, None] * replay.updates[ks]
+        shapes = {"gradient": np.stack([here, said], 1), "update": np.stack([here, did], 1)}
         if replay.optimizer in ("momentum", "nesterov"):
-            shapes["memory"] = np.array([said, did])
+            shapes["memory"] = np.stack([said, did], 1)
         elif replay.optimizer in ADAPTIVE:
-            direction, scale = direction_and_scale(replay, k)
-            radii = times * step.learning_rate * np.linalg.norm(direction) * scale
+            direction, scale = direction_and_scale(replay, ks)
+            radii = rates * np.linalg.norm(direction, axis=-1, keepdims=True) * scale
             angle = np.linspace(0, 2 * np.pi, ELLIPSE_POINTS)
-            shapes["memory"] = here + radii * np.stack([np.cos(angle), np.sin(angle)], axis=1)
+            circle = np.stack([np.cos(angle), np.sin(angle)], axis=1)
+            shapes["memory"] = here[:, None, :] + radii[:, None, :] * circle
         else:
-            shapes["memory"] = np.empty((0, 2))
+            shapes["memory"] = np.empty((len(ks), 0, 2))
     return shapes
 
 
@@ -155,19 +164,23 @@ def step_arrows(replay: Replay, colour: str, label: str, window, legend: bool = 
         traces.append(_trace(memory, MEMORY_COLOUR, "dot", None if adaptive else arrow))
         shown.append("memory")
 
-    drawn = []  # every step's magnification, computed at the first frame's call
+    drawn = {}  # every step's magnification and patches, computed at the first frame's call
+
+    def every() -> dict:
+        if not drawn:
+            ks = np.arange(replay.steps)
+            drawn["times"] = magnifications(replay, ks, diagonal)
+            shapes = shapes_of(replay, ks, drawn["times"])
+            drawn["shapes"] = [_compact(shapes[name]) for name in shown]
+        return drawn
 
     def times(step: int) -> float:
-        if not drawn:
-            drawn.append(magnifications(replay, np.arange(replay.steps), diagonal))
-        return float(drawn[0][step])
+        return float(every()["times"][step])
 
     def at(step: int) -> list[dict]:
         if not 0 <= step < replay.steps:  # [None], not []: the legend keeps the entries
             return [{"x": [None], "y": [None]} for _ in traces]
-        shapes = shapes_at(replay, step, times(step))
-        return [{"x": compact(shapes[name][:, 0]), "y": compact(shapes[name][:, 1])}
-                for name in shown]  # fmt: skip
+        return [_patch(shapes[step]) for shapes in every()["shapes"]]
 
     def note(step: int) -> str:
         if not 0 <= step < replay.steps:
@@ -179,9 +192,16 @@ def step_arrows(replay: Replay, colour: str, label: str, window, legend: bool = 
     return Layer(tuple(traces), tuple(range(len(traces))), at, note=note)
 
 
-def compact(values: np.ndarray):
-    """Two points as plain numbers, more as float32 (a typed array is shorter from ~4 on)."""
-    return short(values) if len(values) <= 4 else f32(values)
+def _compact(shapes: np.ndarray) -> np.ndarray:
+    """Shapes of two points rounded for plain numbers (:func:`~gdviz.figures.layers.short`),
+    of more as float32 (a typed array is shorter from ~4 points on)."""
+    return rounded(shapes) if shapes.shape[1] <= 4 else f32(shapes)
+
+
+def _patch(points: np.ndarray) -> dict:
+    if points.dtype == np.float32:
+        return {"x": points[:, 0].copy(), "y": points[:, 1].copy()}
+    return {"x": listed(points[:, 0]), "y": listed(points[:, 1])}
 
 
 def _trace(name: str, colour: str, dash: str, marker: dict | None) -> dict:
