@@ -64,19 +64,11 @@ def verdict_table(runs, title: str) -> str:
     return "\n".join([f"| {title} | what happened |", "|---|---|", *rows])
 
 
-SHARED = []  # every shared() cache, for warmup.forget_the_class
-
-
 def shared(most: int):
     """``st.cache_resource(max_entries=most)`` for hashable arguments (a frozen setup, texts,
     numbers), keyed by Python's own hash: Streamlit's hasher walks a setup field by field, ~0.3 ms
     a call, and a Playground rerun made three such calls. One store for every session."""
-
-    def cache(work):
-        SHARED.append(functools.lru_cache(maxsize=most)(work))
-        return SHARED[-1]
-
-    return cache
+    return functools.lru_cache(maxsize=most)
 
 
 @shared(32)

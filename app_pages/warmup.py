@@ -19,10 +19,7 @@ itself runs again on every rerun), so this is the server's start-up work:
 * A thread collects everything once a minute and hands freed memory back to the system
   (glibc's ``malloc_trim``): Python collects only while objects are being allocated, so without
   it an idle server would keep a finished class's sessions in memory (Streamlit drops a closed
-  session after two minutes; its objects are cycles). Once no session is left, it also drops
-  what the class left in the shared caches (runs, replays, contour backgrounds, Data and lab
-  results): their entries, scattered through the heap, kept most of it from being returned.
-  The parse cache stays: it is the start-up work above.
+  session after two minutes; its objects are cycles).
 
 ``runner.postScriptGC = false`` in ``.streamlit/config.toml`` stops Streamlit forcing a full
 collection after every run. Memory stays bounded: see the soak in ``bench/loadtest.py``.
@@ -34,10 +31,6 @@ import gc
 import threading
 import time
 
-import streamlit as st
-from streamlit import runtime
-
-from app_pages import views
 from app_pages.widgets import EXAMPLES
 from gdviz import ParseError
 from gdviz.lessons.common import objective
@@ -52,27 +45,8 @@ for text in FORMULAS:
 COLLECT_EVERY = 60  # seconds; a full collection of what is not frozen takes 10–100 ms
 
 
-def class_gone() -> bool:
-    """No session on this server: none open, none kept for a reconnect (Streamlit keeps a closed
-    one two minutes). False when that cannot be told (no runtime, as in AppTest)."""
-    if not runtime.exists():
-        return False
-    sessions = getattr(runtime.get_instance(), "_session_mgr", None)  # no public count
-    return sessions is not None and sessions.num_sessions() == 0
-
-
-def forget_the_class() -> None:
-    """Every shared cache but the parse cache emptied (the next visitor computes afresh)."""
-    st.cache_resource.clear()
-    for cache in views.SHARED:
-        cache.cache_clear()
-
-
 def release_memory() -> None:
-    """A full collection, then freed heap memory returned to the system where glibc can; first,
-    when the class has gone, what it left in the shared caches."""
-    if class_gone():
-        forget_the_class()
+    """A full collection, then freed heap memory returned to the system where glibc can."""
     gc.collect()
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6").malloc_trim(0)

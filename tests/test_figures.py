@@ -174,19 +174,3 @@ def test_a_restyled_figure_is_its_own_and_shares_only_the_frames():
         assert gone() is None
     finally:
         gc.enable()
-
-
-def test_rounded_is_the_seven_digit_decimal_of_every_value():
-    """The frames' plain numbers: one array operation, equal to formatting each value."""
-    from gdviz.figures.layers import rounded
-
-    rng = np.random.default_rng(7)
-    values = np.concatenate([
-        rng.standard_normal(20_000) * 10.0 ** rng.integers(-30, 30, 20_000),
-        np.round(rng.standard_normal(5_000), 3),  # short decimals
-        np.round(rng.standard_normal(5_000) * 1e6) / 2,  # halves: ties at the 7th digit
-        [9.9999995, 999999.95, 1e22, 1e23, 5e-324, 1.7e308, -0.0, 0.0],
-    ])  # fmt: skip
-    expected = [float(f"{v:.7g}") for v in values.tolist()]
-    assert rounded(values).tolist() == expected
-    assert np.isnan(rounded([np.nan, np.inf, -np.inf])).all()
