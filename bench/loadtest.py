@@ -28,7 +28,8 @@ Errors are counted by kind: ``exception`` (a traceback element or compile error)
 drawn). ``--app DIR``
 (repeatable) names the checkouts to benchmark instead of this one; give this one too for before
 and after in one run, e.g. ``--app /tmp/before --app .`` (the commit before, ``git archive``d
-into a folder). Loopback only; every stage is bounded in sessions and time.
+into a folder); each runs on its own ``.venv`` when it has one. Loopback only; every stage is
+bounded in sessions and time.
 Other work on the machine moves every figure: the load average is printed with each.
 """
 
@@ -65,6 +66,13 @@ CPU_SCENARIOS = ("playground", "playground_preset", "playground_typed", "data", 
 CPU_TARGETS = {"playground": 40, "lab": 60, "data": 100}  # ms of server CPU per rerun
 MB = 2**20
 AFTER_CLOSE = 200  # s: Streamlit keeps a closed session 2 min; the app collects once a minute
+
+
+def python_of(app: Path) -> str:
+    """The checkout's own ``.venv`` (its pinned packages: a "before" without a later dependency),
+    else this Python."""
+    own = app / ".venv" / "bin" / "python"
+    return str(own) if own.exists() else sys.executable
 
 
 def say(text: str = "") -> None:
@@ -120,7 +128,7 @@ def cpu_stage(app: Path, reruns: int) -> dict:
     """One session per scenario on a fresh server: CPU ms and wall ms per rerun."""
     port = free_port()
     results = {}
-    with running(app_command(port), port, root=app) as server:
+    with running(app_command(port, python_of(app)), port, root=app) as server:
         pids = server.workers()
         results["rss_mb_before"] = rss_bytes(pids) / MB
         for name in CPU_SCENARIOS:
@@ -185,7 +193,7 @@ async def _kill(pid: int) -> None:
 
 def class_stage(app: Path, args, with_inputs: bool = False) -> dict:
     port = free_port()
-    with running(app_command(port), port, root=app) as server:
+    with running(app_command(port, python_of(app)), port, root=app) as server:
         summary = crowd(server.url, server.workers, args.sessions, args.seconds, args.think,
                         args.ramp, with_inputs=with_inputs)  # fmt: skip
     title = f"{args.sessions} sessions on one process, {args.think:g} s think"
@@ -201,7 +209,7 @@ def class_stage(app: Path, args, with_inputs: bool = False) -> dict:
 
 def hall_stage(app: Path, args, kill: bool = False) -> dict:
     port = free_port()
-    command = serve_command(port, args.workers) + ["--host", "127.0.0.1"]
+    command = serve_command(port, args.workers, python_of(app)) + ["--host", "127.0.0.1"]
     with running(command, port, root=app, timeout=300) as server:
         nginx_before = cpu_seconds(server.nginx())
         summary = crowd(server.url, server.workers, args.hall_sessions, args.seconds, args.think,
@@ -228,7 +236,7 @@ def soak_stage(app: Path, args) -> dict:
     """The class for ``--soak-seconds``, RSS every 10 s; then the sessions close."""
     port = free_port()
     samples = []
-    with running(app_command(port), port, root=app) as server:
+    with running(app_command(port, python_of(app)), port, root=app) as server:
         pids = server.workers()
 
         async def sample_until(done: asyncio.Event):
@@ -279,7 +287,7 @@ def fresh_stage(app: Path, args) -> dict:
     spinners = [subprocess.Popen([sys.executable, "-c", spin]) for _ in range(os.cpu_count() or 2)]
     try:
         port = free_port()
-        with running(app_command(port), port, root=app) as server:
+        with running(app_command(port, python_of(app)), port, root=app) as server:
             load = Load()
 
             async def first_visit():
