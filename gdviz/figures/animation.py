@@ -327,4 +327,4 @@ def panels(
         layout["updatemenus"] = [menus[0] | {"buttons": buttons, "pad": menus[0]["pad"] | near}]
     if sliders:
         layout["sliders"] = [sliders[0] | {"pad": sliders[0]["pad"] | near}]
-    return figure(data, layout, list(frames_by_name.values()))
+    return PreparedFigure(data, layout, tuple(frames_by_name.values()))  # encoded already
