@@ -262,6 +262,29 @@ def typed(value):
     return value
 
 
+def typed_rows(values: np.ndarray, ends: np.ndarray | None = None) -> list[dict]:
+    """Row after row of a float32 array in :func:`typed`'s form, or with ``ends`` the first
+    ``ends[i]`` entries of a 1-D one (a path so far at frame i): one buffer, sliced, no copies.
+
+    >>> import base64
+    >>> rows = typed_rows(np.array([[1, 2], [3, 4]], dtype=np.float32))
+    >>> rows[1]["dtype"], np.frombuffer(base64.b64decode(rows[1]["bdata"]), np.float32).tolist()
+    ('f4', [3.0, 4.0])
+    >>> [len(base64.b64decode(row["bdata"])) for row in typed_rows(np.ones(5, np.float32), [1, 5])]
+    [4, 20]
+    """
+    array = np.ascontiguousarray(values, dtype=np.float32)
+    data, width = memoryview(array).cast("B"), array.itemsize
+    if ends is None:
+        width *= int(np.prod(array.shape[1:]))
+        spans = [(i * width, (i + 1) * width) for i in range(len(array))]
+    else:
+        spans = [(0, int(end) * width) for end in ends]
+    encode = binascii.b2a_base64
+    return [{"dtype": "f4", "bdata": encode(data[a:b], newline=False).decode("ascii")}
+            for a, b in spans]  # fmt: skip
+
+
 def _raw(built: PreparedFigure) -> dict:
     """A figure's own data, layout and frames, not copied (``to_dict`` copies every array)."""
     return {"data": built.data, "layout": built.layout, "frames": built.frames}

@@ -16,7 +16,15 @@ import plotly.graph_objects as go
 
 from gdviz.engine import Trajectory
 from gdviz.field import Field, background_image, contour_levels, level_lines
-from gdviz.figures.animation import f32, figure, frame_count, frame_steps, playback_menus, typed
+from gdviz.figures.animation import (
+    f32,
+    figure,
+    frame_count,
+    frame_steps,
+    playback_menus,
+    typed,
+    typed_rows,
+)
 from gdviz.figures.layers import Layer, add_layers, start_at, with_notes
 from gdviz.figures.look import INK, LEVEL_LINES, LIGHT_INKS, RIM, TEXT, run_colour, run_style
 
@@ -372,24 +380,27 @@ def _run_traces(run: RunView) -> list:
 
 class FramePath:
     """One run as the frames show it: the path so far, the current point and the downhill arrow
-    at each frame step, cut from float32 columns converted once (not once per frame)."""
+    at each frame step, encoded once for all frames (float32, plotly.js's typed arrays).
+
+    The path at frame i is the points at the frame steps up to the current one: a prefix of the
+    points at every frame step (a run that stopped early stays at its last point, which the
+    frame steps after its stop all are)."""
 
     def __init__(self, t: Trajectory, steps: np.ndarray, gradient, arrow_length: float):
-        self.current = np.minimum(steps, t.steps)  # a run that stopped early stays put
-        self.steps = steps
-        points = f32(t.points)
-        self.x, self.y = points[:, 0].copy(), points[:, 1].copy()
-        self.tips = f32(_downhill(t, steps, gradient, arrow_length))
+        current = np.minimum(steps, t.steps)  # a run that stopped early stays put
+        points = f32(t.points)[current]
+        ends = np.searchsorted(steps, current) + 1
+        tips = f32(_downhill(t, steps, gradient, arrow_length))
+        self.path = [typed_rows(points[:, axis], ends) for axis in (0, 1)]
+        self.point = [typed_rows(points[:, axis : axis + 1]) for axis in (0, 1)]
+        self.arrow = [typed_rows(np.stack([points[:, axis], tips[:, axis]], 1)) for axis in (0, 1)]
 
     def at(self, frame: int) -> list[dict]:
         """The moving traces at frame ``frame``: frame steps before the current point, then it."""
-        current = self.current[frame]
-        shown = np.append(self.steps[: np.searchsorted(self.steps, current)], current)
-        x, y, tip = self.x[current], self.y[current], self.tips[frame]
         return [
-            {"x": self.x[shown], "y": self.y[shown]},
-            {"x": self.x[current : current + 1], "y": self.y[current : current + 1]},
-            {"x": np.array([x, tip[0]]), "y": np.array([y, tip[1]])},
+            {"x": self.path[0][frame], "y": self.path[1][frame]},
+            {"x": self.point[0][frame], "y": self.point[1][frame]},
+            {"x": self.arrow[0][frame], "y": self.arrow[1][frame]},
         ]
 
 
