@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import socket
 import subprocess
@@ -95,27 +96,51 @@ def _free_port() -> int:
 @contextlib.contextmanager
 def serve(script: Path, timeout: float = 60):
     """Run `streamlit run script` on a free port; yield its URL once healthy; stop it after."""
-    port = _free_port()
-    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
-               "--server.port", str(port), "--browser.gatherUsageStats", "false",
-               "--server.fileWatcherType", "none"]  # fmt: skip
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
+    with serve_all([(script,)], timeout) as (served,):
+        yield served.url
+
+
+@dataclasses.dataclass(frozen=True)
+class Served:
+    url: str
+    pid: int
+
+
+@contextlib.contextmanager
+def serve_all(servers: list[tuple], timeout: float = 60):
+    """Start every server at once, each `streamlit run script` on a free port: a server is
+    ``(script,)``, ``(script, options)`` or ``(script, options, env)`` with extra ``--option
+    value`` strings and environment variables. Yield a :class:`Served` for each, in order, once
+    every one is healthy (they start side by side, not one after the other); stop them all after.
+    """
+    processes = []
     try:
+        for script, options, env in ((*spec, (), {})[:3] for spec in servers):
+            port = _free_port()
+            command = [sys.executable, "-m", "streamlit", "run", str(script),
+                       "--server.headless", "true", "--server.port", str(port),
+                       "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+                       *options]  # fmt: skip
+            output = {"stdout": subprocess.PIPE, "stderr": subprocess.STDOUT}
+            process = subprocess.Popen(command, cwd=ROOT, env=os.environ | dict(env), **output)
+            processes.append((process, f"http://127.0.0.1:{port}"))
         deadline = time.monotonic() + timeout
-        while not _healthy(url):
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                output = process.stdout.read().decode() if process.stdout else ""
-                raise RuntimeError(f"the app did not start:\n{output[-3000:]}")
-            time.sleep(0.3)
-        yield url
+        for process, url in processes:
+            while not _healthy(url):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    process.kill()
+                    output = process.stdout.read().decode() if process.stdout else ""
+                    raise RuntimeError(f"the app did not start:\n{output[-3000:]}")
+                time.sleep(0.3)
+        yield [Served(url, process.pid) for process, url in processes]
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        for process, _ in processes:
+            process.terminate()
+        for process, _ in processes:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 def _healthy(url: str) -> bool:

@@ -4,7 +4,7 @@ with its setup and no "Page not found" dialog (a shared link after a restart or 
 from __future__ import annotations
 
 import pytest
-from e2e_helpers import ROOT, go_to, no_exceptions, open_page, serve
+from e2e_helpers import ROOT, go_to, no_exceptions, open_page, serve_all
 from playwright.sync_api import Page, expect
 
 LINKS = [
@@ -14,17 +14,29 @@ LINKS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def fresh_servers() -> dict[str, str]:
+    """One freshly started server per link, started side by side; each link is its server's only
+    visit (the first one)."""
+    try:
+        with serve_all([(ROOT / "app.py",) for _ in LINKS]) as served:
+            yield {link: server.url for (link, *_), server in zip(LINKS, served, strict=True)}
+    except RuntimeError as error:
+        pytest.fail(str(error))
+
+
 @pytest.mark.parametrize(("link", "title", "label", "value"), LINKS, ids=[x[0] for x in LINKS])
-def test_a_deep_link_is_the_first_visit_of_a_fresh_server(page: Page, link, title, label, value):
-    with serve(ROOT / "app.py") as url:
-        open_page(page, url + link)
-        expect(page.locator("h1").first).to_contain_text(title)
-        field = page.get_by_label(label, exact=True).and_(page.locator("input"))
-        expect(field).to_have_value(value)
-        assert page.get_by_text("Page not found").count() == 0
-        assert page.locator('[role="dialog"]').count() == 0
-        no_exceptions(page)
-        print(f"fresh server {link}: '{title}' shown, {label} = {value}, no dialog")
+def test_a_deep_link_is_the_first_visit_of_a_fresh_server(
+    page: Page, fresh_servers, link, title, label, value
+):
+    open_page(page, fresh_servers[link] + link)
+    expect(page.locator("h1").first).to_contain_text(title)
+    field = page.get_by_label(label, exact=True).and_(page.locator("input"))
+    expect(field).to_have_value(value)
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.locator('[role="dialog"]').count() == 0
+    no_exceptions(page)
+    print(f"fresh server {link}: '{title}' shown, {label} = {value}, no dialog")
 
 
 def test_back_and_forward_bring_a_page_back_as_it_was_left(page: Page, app_url: str):

@@ -5,7 +5,7 @@ Screenshots go to screenshots/instant-rate-*.png."""
 from __future__ import annotations
 
 import pytest
-from e2e_helpers import IDLE, ROOT, SHOTS, serve
+from e2e_helpers import IDLE, SHOTS
 from instant_rate_app import build
 from instant_rate_helpers import drag_alpha, play_and_sample, ready, state
 from playwright.sync_api import Page
@@ -21,12 +21,9 @@ SCRIPT_STATES = """() => {
 
 
 @pytest.fixture(scope="module")
-def view_url():
-    try:
-        with serve(ROOT / "tests/e2e/instant_rate_app.py") as url:
-            yield url
-    except RuntimeError as error:
-        pytest.fail(str(error))
+def view_url(servers):
+    """The view's page, served beside the app (conftest.py starts both at once)."""
+    return servers["instant_rate"]
 
 
 def view_frame(page: Page):

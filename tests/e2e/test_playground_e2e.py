@@ -31,8 +31,12 @@ def status_text(page: Page) -> str:
     return page.locator('[data-testid="stAlert"]').first.inner_text()
 
 
-def test_default_page_draws_the_animated_contour(page: Page, app_url: str):
-    open_page(page, app_url)
+DEFAULT = (1400, 1000)  # the page fixture's window: the default page, shared by the tests that
+# only look at it (here and in test_step_cursor_e2e.py)
+
+
+def test_default_page_draws_the_animated_contour(shared_page, app_url: str):
+    page = shared_page(app_url, DEFAULT)
     no_exceptions(page)
     expect(page.get_by_text("Gradient descent playground")).to_be_visible()
     state = chart_state(page)

@@ -24,6 +24,7 @@ from gdviz.lessons.playground.runs import run_setup
 from gdviz.lessons.playground.setup import Setup
 
 INSPECTOR = ".st-key-step_inspector"
+DEFAULT = (1400, 1000)  # the page fixture's window
 # The step each view shows: the contour's own label, the marker on every side panel (one
 # trace on the panels' overlay axes holds them all), the slider's active step.
 VIEWS_JS = """() => {
@@ -100,8 +101,8 @@ def test_while_playing_the_inspector_says_so_and_catches_up_on_pause(page: Page,
     no_exceptions(page)
 
 
-def test_the_csv_reads_back_to_the_runs_numbers(page: Page, app_url: str):
-    open_page(page, app_url)
+def test_the_csv_reads_back_to_the_runs_numbers(shared_page, app_url: str):
+    page = shared_page(app_url, DEFAULT)  # the default page, as the Playground's tests see it
     with page.expect_download() as download:
         page.get_by_role("button", name="Download steps (CSV)").click()
     text = Path(download.value.path()).read_text(encoding="utf-8")
@@ -117,8 +118,8 @@ def test_the_csv_reads_back_to_the_runs_numbers(page: Page, app_url: str):
     np.testing.assert_allclose([float(r["f"]) for r in rows], run.values, rtol=1e-9)
 
 
-def test_the_html_export_has_the_setup_and_plays_offline(page: Page, app_url: str, tmp_path):
-    open_page(page, app_url)
+def test_the_html_export_has_the_setup_and_plays_offline(shared_page, app_url: str, tmp_path):
+    page = shared_page(app_url, DEFAULT)
     with page.expect_download() as download:
         page.get_by_role("button", name="Download animation (HTML)").click()
     saved = tmp_path / "animation.html"
