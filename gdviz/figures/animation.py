@@ -257,8 +257,7 @@ def typed(value):
         code = _TYPED.get(value.dtype)
         if code is None or value.ndim != 1 or not value.size:
             return to_typed_array_spec(value)
-        data = binascii.b2a_base64(np.ascontiguousarray(value), newline=False).decode("ascii")
-        return {"dtype": code, "bdata": data}
+        return _encoded(code, np.ascontiguousarray(value))
     return value
 
 
@@ -280,9 +279,12 @@ def typed_rows(values: np.ndarray, ends: np.ndarray | None = None) -> list[dict]
         spans = [(i * width, (i + 1) * width) for i in range(len(array))]
     else:
         spans = [(0, int(end) * width) for end in ends]
-    encode = binascii.b2a_base64
-    return [{"dtype": "f4", "bdata": encode(data[a:b], newline=False).decode("ascii")}
-            for a, b in spans]  # fmt: skip
+    return [_encoded("f4", data[a:b]) for a, b in spans]
+
+
+def _encoded(code: str, buffer) -> dict:
+    """plotly.js's typed-array form of a contiguous buffer of dtype ``code``."""
+    return {"dtype": code, "bdata": binascii.b2a_base64(buffer, newline=False).decode("ascii")}
 
 
 def _raw(built: PreparedFigure) -> dict:

@@ -9,6 +9,7 @@ same panels on their own (beside the 3-D surface, which does not animate).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 
 import numpy as np
 
@@ -124,25 +125,21 @@ def metric_panels(
                    "line": {"color": RIM, "width": 2}},
     }  # fmt: skip
 
-    drawn = {}  # every step's marker heights (a row per run and panel), made at the first call
-
-    def heights() -> np.ndarray:
-        if not drawn:
-            rows = [(values, scale) for series, scale in zip(series_of, scales, strict=True)
-                    for values in series]  # fmt: skip
-            table = np.full((len(rows), longest + 1), np.nan)
-            for row, (values, scale) in zip(table, rows, strict=True):
-                row[: len(values)] = panel_height(values[: longest + 1], *scale)
-            drawn["y"] = rounded(table)
-            drawn["there"] = np.array([len(values) for values, _ in rows])
-        return drawn["y"]
+    @cache  # every step's marker heights (a row per run and panel), made at the first call
+    def table() -> tuple[np.ndarray, np.ndarray]:
+        rows = [(values, scale) for series, scale in zip(series_of, scales, strict=True)
+                for values in series]  # fmt: skip
+        heights = np.full((len(rows), longest + 1), np.nan)
+        for row, (values, scale) in zip(heights, rows, strict=True):
+            row[: len(values)] = panel_height(values[: longest + 1], *scale)
+        return rounded(heights), np.array([len(values) for values, _ in rows])
 
     def at(step: int) -> list[dict]:
-        table = heights()
-        if not 0 <= step < table.shape[1]:
-            return [{"x": [None] * len(table), "y": [None] * len(table)}]
-        xs = np.where(drawn["there"] > step, float(step), np.nan)
-        return [{"x": listed(xs), "y": listed(table[:, step])}]
+        heights, lengths = table()
+        if not 0 <= step < heights.shape[1]:
+            return [{"x": [None] * len(heights), "y": [None] * len(heights)}]
+        xs = np.where(lengths > step, float(step), np.nan)
+        return [{"x": listed(xs), "y": listed(heights[:, step])}]
 
     if beside is not None:
         layout["xaxis"] = {"domain": list(beside)}  # the animated plot's own axes

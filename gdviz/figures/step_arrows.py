@@ -14,6 +14,8 @@ for GD; the scale squeezes that circle per coordinate, and $\Delta_k$ lands on t
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 
 from gdviz.figures.animation import f32
@@ -164,23 +166,20 @@ def step_arrows(replay: Replay, colour: str, label: str, window, legend: bool = 
         traces.append(_trace(memory, MEMORY_COLOUR, "dot", None if adaptive else arrow))
         shown.append("memory")
 
-    drawn = {}  # every step's magnification and patches, computed at the first frame's call
-
-    def every() -> dict:
-        if not drawn:
-            ks = np.arange(replay.steps)
-            drawn["times"] = magnifications(replay, ks, diagonal)
-            shapes = shapes_of(replay, ks, drawn["times"])
-            drawn["shapes"] = [_compact(shapes[name]) for name in shown]
-        return drawn
+    @cache  # every step's magnification and patches, computed at the first frame's call
+    def every() -> tuple[np.ndarray, list[np.ndarray]]:
+        ks = np.arange(replay.steps)
+        times = magnifications(replay, ks, diagonal)
+        shapes = shapes_of(replay, ks, times)
+        return times, [_compact(shapes[name]) for name in shown]
 
     def times(step: int) -> float:
-        return float(every()["times"][step])
+        return float(every()[0][step])
 
     def at(step: int) -> list[dict]:
         if not 0 <= step < replay.steps:  # [None], not []: the legend keeps the entries
             return [{"x": [None], "y": [None]} for _ in traces]
-        return [_patch(shapes[step]) for shapes in every()["shapes"]]
+        return [_patch(shapes[step]) for shapes in every()[1]]
 
     def note(step: int) -> str:
         if not 0 <= step < replay.steps:
