@@ -17,9 +17,10 @@ shown = state.display()
 
 
 @st.cache_resource(max_entries=6, show_spinner="Running batch GD, SGD and mini-batch…")
-def cached_outputs(setup: ds.DataSetup, data_key: str, _dataset, dark: bool, size: tuple):
+def cached_outputs(setup: ds.DataSetup, data_key: str, _dataset, dark: bool, size: tuple,
+                   stacked: bool):  # fmt: skip
     comparison = data_runs.run_variants(setup, _dataset)
-    return comparison, *page_figures(comparison, _dataset, setup, dark, size)
+    return comparison, *page_figures(comparison, _dataset, setup, dark, size, stacked)
 
 
 def source_changed() -> None:
@@ -100,7 +101,8 @@ if dataset is None:
     st.stop()
 
 size = (views.chart_height(170, least=420), views.chart_width())
-comparison, animation, losses = cached_outputs(setup, data_key, dataset, state.look().dark, size)
+comparison, animation, losses = cached_outputs(setup, data_key, dataset, state.look().dark, size,
+                                               views.on_a_phone())  # fmt: skip
 views.chart(animation, P + "animation")
 st.caption(text.figure_caption(comparison, dataset))
 for column, run in zip(st.columns(3), comparison.runs, strict=True):

@@ -7,6 +7,8 @@ from app_pages.state import LAB as FORM
 from gdviz.figures import basins as basin_figures
 from gdviz.figures import cobweb
 from gdviz.figures import lab as figures
+from gdviz.figures.animation import grid_height
+from gdviz.figures.contour import plot_height
 from gdviz.figures.lab_sweep import sweep_figure
 from gdviz.lessons.common import preset_fields
 from gdviz.lessons.learning_rate import basins
@@ -121,8 +123,12 @@ if section == "side":
     runs = compute(lab_runs.side_by_side, key)
     paths = figures.run_views(runs, setup.overlay)
     background = None
+    columns = 1 if views.on_a_phone() else 3  # a phone: one panel a row, the page's width
+    width = views.chart_width(1 if setup.overlay else 1 / min(columns, len(runs)))
+    if columns == 1 and not setup.overlay:  # each plot as tall as its window at equal scale
+        plot = plot_height(window, width) if f.dimension == 2 else int(0.6 * width)
+        height = grid_height(len(runs), plot)
     if f.dimension == 2:
-        width = views.chart_width(1 if setup.overlay else 1 / min(3, len(runs)))
         background = views.cached_backdrop(setup.function, window, minima, dark, height, width)
     if setup.overlay:
         chart = figures.paths_figure(f, window, minima, paths, background, height=height)
@@ -130,7 +136,8 @@ if section == "side":
         zig_zag = {True: ", oscillating", False: ""}
         titles = [f"<b>{run.name}</b><br>{run.verdict.label}{zig_zag[run.verdict.oscillating]}"
                   for run in runs]  # fmt: skip
-        chart = figures.side_by_side_figure(f, window, minima, paths, titles, background, height)
+        chart = figures.side_by_side_figure(f, window, minima, paths, titles, background, height,
+                                            columns)  # fmt: skip
     views.chart(chart, P + "side_chart")
     if shown.shows("losses"):
         views.chart(figures.losses_figure(paths, info.f_star), P + "side_losses")

@@ -110,8 +110,7 @@ if basin:
     pv.apply_click(chart_key, pick, solution)
 picture, answer = st.columns([3, 2], gap="large")  # the chart at the top: it fits a projector
 with picture:
-    narrow = views.chart_width() < 640  # a phone: the columns stack, the chart takes the width
-    square = int(views.chart_width(1 if narrow else 0.6) * 0.85) + 70  # a square plot + axes
+    square = int(views.chart_width(0.6) * 0.85) + 70  # a square plot + axes (phone: the width)
     height = min(views.chart_height(230, least=360, most=760), square)
     pv.chart(challenge, solution, entry is not None, chart_key, height, clickable=basin)
 # the idea: under the chart on a projector (question and button first, beside it), else atop them

@@ -19,7 +19,7 @@ from gdviz.figures.contour import backdrop, descent_figure, paint
 from gdviz.figures.curve import curve_figure
 from gdviz.figures.export import standalone_html
 from gdviz.figures.look import restyle
-from gdviz.figures.panels import metric_panels
+from gdviz.figures.panels import metric_panels, under
 from gdviz.figures.step_arrows import step_arrows
 from gdviz.lessons.common import objective
 from gdviz.lessons.playground import export
@@ -246,8 +246,9 @@ CONTOUR_CAPTION = (
 )
 CURVE_CAPTION = ("The line through the current point is the tangent: its slope f′(x) sets the "
                  "step x ← x − α f′(x). ▶ Play (or space) to watch; ← → step.")  # fmt: skip
-PLOT_SHARE = (0.0, 0.62)  # of the animated figure's width: the contour (or curve); then panels
-PANELS_SHARE = (0.72, 1.0)
+PLOT_SHARE = 0.62  # of the animated figure's width: the contour (or curve); the panels beside
+BESIDE = (((0.0, PLOT_SHARE), (0.0, 1.0)), ((0.72, 1.0), (0.0, 1.0)))  # the plot's, the panels' box
+CURVE_ON_A_PHONE = 420  # pixels of a 1-D curve with its panels under it
 PRESENT_ROOM = 90  # pixels more for a contour in presenter mode
 
 
@@ -264,9 +265,19 @@ def chart_height(reserved: int = 175, least: int = 380, most: int = 940) -> int:
     return int(min(max(screen()[0] - reserved, least), most))
 
 
+NARROW = 600  # content width in pixels under which Streamlit stacks columns (a window under 640)
+
+
+def on_a_phone() -> bool:
+    """Whether the page is narrow enough that Streamlit stacks its columns: charts take the
+    whole width, and panels go under the plot, not beside it."""
+    return screen()[1] < NARROW
+
+
 def chart_width(share: float = 1.0) -> int:
-    """The width of a chart that takes ``share`` of the page's content width."""
-    return int(screen()[1] * share)
+    """The width of a chart in a column that takes ``share`` of the page's content width
+    (all of it on a phone, where the columns stack)."""
+    return int(screen()[1] * (1.0 if on_a_phone() else share))
 
 
 def formulas(f, optimizer: str = "") -> None:
@@ -297,29 +308,37 @@ def descent_view(
     animated: the page draws its panels, marked at the inspected step). ``share``: the part of
     the page's width the chart's column takes. Returns the animated figure (for the HTML
     download)."""
-    dark, height = look().dark, chart_height()
+    dark, height, narrow = look().dark, chart_height(), on_a_phone()
     inspected = runs[seen.index]
     if len(runs) > 1:  # the legend names them; what each did is in the list beside the chart
         runs = [replace(run, label=run.label.split(" — ")[0]) for run in runs]
-    layers = []
+    width = chart_width(share * (PLOT_SHARE if panels and not narrow else 1.0))
+    if f.dimension == 1:
+        plot_height = min(height, CURVE_ON_A_PHONE) if narrow and panels else height
+    else:
+        background = cached_backdrop(f.text, window, minima, dark, height, width)
+        plot_height = background.layout["height"]
+    layers, extra = [], 0  # extra: pixels the panels add under the plot (on a phone)
     if panels:
-        layers.append(metric_panels(runs, show_learning_rate, PANELS_SHARE, 2, beside=PLOT_SHARE))
+        count = 3 if show_learning_rate else 2
+        taller, plot, box = under(plot_height, count) if narrow else (plot_height, *BESIDE)
+        layers.append(metric_panels(runs, show_learning_rate, box, 2, plot=plot))
+        extra = taller - plot_height
     if f.dimension == 1:
         animation = curve_figure(f.value, f.gradient, window, runs, layers=layers,
-                                 minima=[m[0] for m in minima], height=height, step=seen.step,
-                                 first_steps=FIRST_STEPS)  # fmt: skip
-        animation.update_layout(meta={"cursor": seen.figure})  # which figure a step is of
+                                 minima=[m[0] for m in minima], height=plot_height,
+                                 step=seen.step, first_steps=FIRST_STEPS)  # fmt: skip
+        animation.update_layout(meta={"cursor": seen.figure}, height=plot_height + extra)
         chart(animation, "curve")
         st.caption(CURVE_CAPTION + (" The panels follow the step." if panels else ""))
         return animation
-    width = chart_width(share * (PLOT_SHARE[1] if panels else 1.0))
-    background = cached_backdrop(f.text, window, minima, dark, height, width)
     label = OPTIMIZERS[seen.replay.optimizer].display_name
     arrows = step_arrows(seen.replay, inspected.colour, label, window, legend=not look().present)
     layers.insert(0, arrows)  # presenter mode: no legend rows for them (the caption names them)
     animation = descent_figure(background, runs, f.gradient, layers=layers, step=seen.step,
                                inspected=seen.index, first_steps=FIRST_STEPS)  # fmt: skip
-    animation.update_layout(meta={"cursor": seen.figure})
+    grown = animation.layout["height"] + extra  # the legend's rows are in it already
+    animation.update_layout(meta={"cursor": seen.figure}, height=grown)
     if look().present:  # larger type and Play lowered (look.restyle): room for the plot
         grown = min(height, animation.layout["height"] + PRESENT_ROOM)
         animation.update_layout(height=grown)

@@ -11,7 +11,7 @@ from test_step_state import BOWL, START, make
 from gdviz import descend
 from gdviz.field import Window, sample
 from gdviz.figures.contour import RunView, backdrop, descent_figure
-from gdviz.figures.panels import metric_panels, panel_height
+from gdviz.figures.panels import metric_panels, panel_height, under
 from gdviz.figures.step_arrows import ROOM, magnification, shapes_at, step_arrows
 from gdviz.optimizers import OPTIMIZERS
 from gdviz.schedules import exponential
@@ -20,15 +20,16 @@ from gdviz.step_state import direction_and_scale, replay
 WINDOW = Window(-3, 3, -2, 2)
 LABEL = 8  # the step label of a one-run contour (gdviz/figures/contour.py's trace order)
 DIAGONAL = float(np.hypot(6, 4))
+PLOT_BOX, PANELS_BOX = ((0.0, 0.58), (0.0, 1.0)), ((0.68, 1.0), (0.0, 1.0))  # side by side
 
 
-def animated(name: str, step: int | None = None):
+def animated(name: str, step: int | None = None, place=(PANELS_BOX, PLOT_BOX)):
     optimizer = make(name, exponential(0.05, 0.99))
     run = descend(BOWL, START, optimizer, max_steps=400)
     steps = replay(BOWL.gradient, run, optimizer)
     runs = [RunView(name, run, "#D7263D")]
     layers = [step_arrows(steps, "#D7263D", name, WINDOW),
-              metric_panels(runs, True, (0.68, 1.0), 2, beside=(0.0, 0.58))]  # fmt: skip
+              metric_panels(runs, True, place[0], 2, plot=place[1])]  # fmt: skip
     background = backdrop(sample(BOWL.value, WINDOW, 40))
     figure = descent_figure(background, runs, BOWL.gradient, layers=layers, step=step,
                             inspected=0, first_steps=12).to_dict()  # fmt: skip
@@ -122,14 +123,25 @@ def test_gd_draws_no_memory():
     assert "Δ: gd did" in names and not any("share" in n or "scale" in n for n in names)
 
 
+UNDER = under(430, 3)[:0:-1]  # a phone's: the panels' box, then the plot's above it
+
+
+@pytest.mark.parametrize("place", [(PANELS_BOX, PLOT_BOX), UNDER], ids=["beside", "under"])
 @pytest.mark.parametrize("name", ["gd", "adam"])
-def test_every_panel_marks_the_frames_own_step(name):
-    figure, run, _ = animated(name)
+def test_every_panel_marks_the_frames_own_step(name, place):
+    figure, run, _ = animated(name, place=place)
     markers = next(i for i, t in enumerate(figure["data"])
                    if t.get("mode") == "markers" and t.get("xaxis") not in (None, "x"))  # fmt: skip
-    overlay = figure["data"][markers]["xaxis"]
-    assert overlay == "x5" and figure["layout"]["yaxis5"]["range"] == [0, 1]  # paper heights
-    panels = [(figure["layout"][f"yaxis{n}"], figure["layout"][f"xaxis{n}"]) for n in (2, 3, 4)]
+    overlay, layout = figure["data"][markers]["xaxis"], figure["layout"]
+    assert overlay == "x5" and layout["yaxis5"]["range"] == list(place[0][1])  # paper heights
+    assert layout["yaxis5"]["domain"] == list(place[0][1])
+    panels = [(layout[f"yaxis{n}"], layout[f"xaxis{n}"]) for n in (2, 3, 4)]
+    tops = [axis["domain"][1] for axis, _ in panels]
+    assert tops == sorted(tops, reverse=True) and tops[0] <= place[0][1][1]  # in the box, stacked
+    assert layout["yaxis"]["domain"] == list(place[1][1])  # the plot keeps its own box
+    if place == UNDER:  # the plot above every panel, all as wide as the figure
+        assert layout["yaxis"]["domain"][0] > tops[0]
+        assert layout["xaxis"]["domain"] == [0.0, 1.0] == panels[0][1]["domain"]
     assert [axis["title"]["text"] for axis, _ in panels] == ["f(θ)", "‖∇f(θ)‖", "learning rate α"]
     lines = [t for t in figure["data"] if t.get("xaxis") == overlay and t.get("mode") == "lines"]
     assert len(lines) == 3  # every panel's line is on the overlay too: it stays during playback
@@ -188,7 +200,7 @@ def test_the_dark_look_keeps_the_overlay_see_through_and_recolours_the_memory():
     steps = replay(BOWL.gradient, run, optimizer)
     runs = [RunView("adam", run, "#D55E00")]
     layers = [step_arrows(steps, "#D55E00", "Adam", WINDOW),
-              metric_panels(runs, True, (0.68, 1.0), 2, beside=(0.0, 0.58))]  # fmt: skip
+              metric_panels(runs, True, PANELS_BOX, 2, plot=PLOT_BOX)]  # fmt: skip
     plain = descent_figure(backdrop(sample(BOWL.value, WINDOW, 40)), runs, BOWL.gradient,
                            layers=layers, inspected=0)  # fmt: skip
     dark = restyle(plain, Look(dark=True)).to_dict()

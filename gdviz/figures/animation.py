@@ -292,6 +292,25 @@ def _raw(built: PreparedFigure) -> dict:
     return {"data": built.data, "layout": built.layout, "frames": built.frames}
 
 
+def grid_margins(lines: int) -> tuple[int, int, int]:
+    """Pixels above, below and between the rows of a grid of :func:`panels` with titles of
+    ``lines`` lines: a title above each panel, Play below the grid, and between two rows the
+    tick labels of the panel above, then this row's title."""
+    top = 14 + 21 * lines
+    return top, 80, top + 40
+
+
+def grid_height(rows: int, plot: int, lines: int = 2) -> int:
+    """The height that gives each of ``rows`` rows of :func:`panels` ``plot`` pixels (a phone's
+    one panel a row).
+
+    >>> grid_height(2, 200)  # 56 of title, 2 × 200 of plots, 96 between them, 80 for Play
+    632
+    """
+    top, bottom, row_gap = grid_margins(lines)
+    return top + rows * plot + (rows - 1) * row_gap + bottom
+
+
 def panels(
     figures: list[PreparedFigure],
     titles: list[str],
@@ -308,8 +327,7 @@ def panels(
     count = len(figures)
     rows = -(-count // columns)
     lines = max(title.count("<br>") + 1 for title in titles)
-    top, bottom = 14 + 21 * lines, 80  # pixels: a title above each panel, Play below the grid
-    row_gap = top + 40  # the panel above's tick labels, then this row's title
+    top, bottom, row_gap = grid_margins(lines)
     plot = max(height - top - bottom - row_gap * (rows - 1), 120 * rows)
     gap_x, gap_y = 0.06, row_gap / (plot + row_gap * (rows - 1))
     width = (1 - gap_x * (columns - 1)) / columns

@@ -15,7 +15,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from gdviz.engine import Trajectory
-from gdviz.field import Field, background_image, contour_levels, level_lines
+from gdviz.field import Field, Window, background_image, contour_levels, level_lines
 from gdviz.figures.animation import (
     f32,
     figure,
@@ -57,6 +57,21 @@ def paint(runs) -> list[RunView]:
             for i, run in enumerate(runs)]  # fmt: skip
 
 
+def aspect_of(window: Window) -> float:
+    """The window's height over its width, in its own units."""
+    return (window.y_max - window.y_min) / (window.x_max - window.x_min)
+
+
+def plot_height(window: Window, width: int) -> int:
+    """Pixels of plot (margins left out) that show ``window`` at equal scale in a chart
+    ``width`` pixels wide (50 + 10 of side margins).
+
+    >>> plot_height(Window(-3, 3, -2, 2), 360)
+    200
+    """
+    return int((width - 60) * aspect_of(window))
+
+
 def base_layout(
     field: Field,
     height: int,
@@ -67,7 +82,7 @@ def base_layout(
     """Axes fixed to the window, equal scale when the window is not too elongated; as tall as
     a plot ``width`` pixels wide needs, at most ``height``."""
     w = field.window
-    aspect = (w.y_max - w.y_min) / (w.x_max - w.x_min)
+    aspect = aspect_of(w)
     yaxis = {
         "range": [w.y_min, w.y_max],
         "title": {"text": axis_titles[1]},
@@ -77,7 +92,7 @@ def base_layout(
     if 0.4 <= aspect <= 2.5:
         yaxis.update(scaleanchor="x", scaleratio=1, constrain="domain")
     return {
-        "height": int(np.clip(130 + (width - 60) * aspect, min(360, height), height)),
+        "height": int(np.clip(130 + plot_height(w, width), min(360, height), height)),
         "margin": {"l": 50, "r": 10, "t": 30, "b": 100},
         "xaxis": {
             "range": [w.x_min, w.x_max],

@@ -20,11 +20,13 @@ from gdviz.figures.animation import f32, figure
 from gdviz.figures.charts import thin
 from gdviz.figures.contour import Backdrop, RunView, backdrop, descent_parts
 from gdviz.figures.look import FEW_POINTS, INK, LIGHT_INKS, MANY_POINTS, RIM, RUNS
+from gdviz.figures.panels import under
 from gdviz.lessons.data.runs import Comparison
 
 VARIANT_COLOURS = dict(zip(("batch", "sgd", "minibatch"), RUNS, strict=False))
 MAX_SCATTER = 2_000
 SPLIT = (0.47, 0.56)  # the contour ends and the scatter starts at these fractions of the width
+DATA_PX = 260  # the data's plot under the contour, on a phone
 
 
 def theta_window(solution: np.ndarray, start: np.ndarray) -> Window:
@@ -53,9 +55,14 @@ def theta_backdrop(
 
 
 def comparison_figure(
-    comparison: Comparison, dataset: Dataset, standardise: bool, background: Backdrop
+    comparison: Comparison,
+    dataset: Dataset,
+    standardise: bool,
+    background: Backdrop,
+    stacked: bool = False,
 ) -> go.Figure:
-    """Contour with each variant's path (left) and the data with its fitted line (right)."""
+    """Contour with each variant's path (left) and the data with its fitted line (right); with
+    ``stacked`` (a phone), the data under the contour, both as wide as the figure."""
     runs = [
         RunView(run.label, run.animation, VARIANT_COLOURS[run.variant.name])
         for run in comparison.runs
@@ -63,23 +70,30 @@ def comparison_figure(
     problem = comparison.problem
     label = partial(clock_label, comparison)
     data, layout, frame_list = descent_parts(background, runs, problem.gradient, label)
-    layout["xaxis"] = layout["xaxis"] | {"domain": [0.0, SPLIT[0]]}  # the backdrop's stays as is
+    layout["margin"] = layout["margin"] | {"r": 20, "t": 64}  # the legend below the mode bar
+    if stacked:
+        plot_px = layout["height"]
+        taller, plot, (columns, rows) = under(plot_px, 1, margins=164, panel=DATA_PX)
+        layout.update(height=taller, yaxis=layout["yaxis"] | {"domain": list(plot[1])})
+    else:  # the backdrop's y-domain stays as is
+        columns, rows = (SPLIT[1], 1.0), (0.0, 1.0)
+        layout["xaxis"] = layout["xaxis"] | {"domain": [0.0, SPLIT[0]]}
     xs = np.array([dataset.x.min(), dataset.x.max()])
     pad = 0.04 * (xs[1] - xs[0])
     y_low, y_high = np.quantile(dataset.y, [0.0, 1.0]) if dataset.size else (0.0, 1.0)
     y_pad = 0.08 * (y_high - y_low or 1.0)
     layout["xaxis2"] = {
-        "domain": [SPLIT[1], 1.0],
+        "domain": list(columns),
         "anchor": "y2",
         "range": [xs[0] - pad, xs[1] + pad],
         "title": {"text": dataset.x_name},
     }
     layout["yaxis2"] = {
+        "domain": list(rows),
         "anchor": "x2",
         "range": [y_low - y_pad, y_high + y_pad],
         "title": {"text": dataset.y_name},
     }
-    layout["margin"] = layout["margin"] | {"r": 20, "t": 64}  # the legend below the mode bar
     points_on_top = dataset.size <= 50  # a few points: above the lines; a cloud: below
     if not points_on_top:
         data.append(_data_points(dataset))
@@ -227,13 +241,20 @@ def loss_figure(comparison: Comparison, height: int = 360) -> go.Figure:
 
 
 def page_figures(
-    comparison: Comparison, dataset: Dataset, setup, dark: bool = False, size=(600, 1000)
+    comparison: Comparison,
+    dataset: Dataset,
+    setup,
+    dark: bool = False,
+    size=(600, 1000),
+    stacked: bool = False,
 ) -> tuple[go.Figure, go.Figure]:
     """The page's two figures: the animated contour + scatter (at most ``size`` = (height,
-    width) pixels; ``dark``: the colour field for the dark theme), and the loss curves."""
+    width) pixels; ``dark``: the colour field for the dark theme; ``stacked``: the scatter
+    under the contour, for a phone), and the loss curves."""
     problem = comparison.problem
     window = theta_window(problem.solution, np.array([setup.start_0, setup.start_1]))
     height, width = size
-    background = theta_backdrop(problem, window, height, dark, int(width * SPLIT[0]) + 60)
-    animation = comparison_figure(comparison, dataset, setup.standardise, background)
+    plot_width = width if stacked else int(width * SPLIT[0]) + 60
+    background = theta_backdrop(problem, window, height, dark, plot_width)
+    animation = comparison_figure(comparison, dataset, setup.standardise, background, stacked)
     return animation, loss_figure(comparison)

@@ -1,9 +1,10 @@
 """f, ‖∇f‖ and α against the step, as stacked panels with a marker at the current step.
 
 :func:`metric_panels` is a :class:`~gdviz.figures.layers.Layer`: placed beside the animated
-contour (or 1-D curve) in the same figure, its markers move with the frames, so the panels and
-the plot always show the same step k. :func:`gdviz.figures.charts.metrics_figure` draws the
-same panels on their own (beside the 3-D surface, which does not animate).
+contour (or 1-D curve) in the same figure, or under it on a phone (:func:`under`), its markers
+move with the frames, so the panels and the plot always show the same step k.
+:func:`gdviz.figures.charts.metrics_figure` draws the same panels on their own (beside the 3-D
+surface, which does not animate).
 """
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ from gdviz.figures.look import RIM, TRANSPARENT
 
 MAX_LINE_POINTS = 1500
 PANELS = (("f(θ)", "values"), ("‖∇f(θ)‖", "grad_norms"), ("learning rate α", "learning_rates"))
+Box = tuple[tuple[float, float], tuple[float, float]]  # a paper x-range and y-range
+WHOLE: Box = ((0.0, 1.0), (0.0, 1.0))
+PANEL_PX, GAP_PX, AXIS_PX = 120, 22, 64  # under a plot: a panel, the gap between two, the
+# room between the plot and the first panel for the plot's x ticks and title
 
 
 def thin(n: int, most: int = MAX_LINE_POINTS) -> np.ndarray:
@@ -47,23 +52,25 @@ def value_range(series: Sequence[np.ndarray], log: bool) -> list[float]:
 def metric_panels(
     runs: Sequence,
     show_learning_rate: bool,
-    domain: tuple[float, float] = (0.0, 1.0),
+    box: Box = WHOLE,
     first_axis: int = 1,
-    beside: tuple[float, float] | None = None,
+    plot: Box | None = None,
 ) -> Layer:
-    """Panels over the paper's x-range ``domain``, their axes ``first_axis``, ``first_axis + 1``,
-    … (ticks, grid and titles only), and every trace on ONE hidden overlay axis pair across
-    the whole column (the next number), in paper heights: one line per run and panel (its
-    colour), and one marker trace for every panel's value of every run at the step.
+    """Panels stacked in the paper's ``box``, their axes ``first_axis``, ``first_axis + 1``,
+    … (ticks, grid and titles only), and every trace on ONE hidden overlay axis pair over the
+    whole box (the next number), in paper heights: one line per run and panel (its colour), and
+    one marker trace for every panel's value of every run at the step.
 
     Why one overlay: plotly redraws a frame subplot by subplot, and a subplot whose traces all
     stay still loses them; with every trace in the overlay, the frame moves one marker trace
-    and the lines stay. ``beside``: the x-range the animated plot keeps (its Play and slider go
-    under it).
+    and the lines stay. ``plot``: the box the animated plot keeps (its Play and slider go under
+    it): beside the panels on a wide screen, above them on a phone (:func:`under`).
     """
     panels = PANELS if show_learning_rate else PANELS[:2]
-    gap, count = 0.08, len(panels)
-    span = (1 - gap * (count - 1)) / count
+    domain, (bottom, top_edge) = box
+    count = len(panels)
+    gap = 0.08 * (top_edge - bottom)
+    span = (top_edge - bottom - gap * (count - 1)) / count
     name = lambda n: "" if n == 1 else str(n)  # noqa: E731 (plotly's axis names: x, x2, …)
     names, overlay = [name(first_axis + p) for p in range(count)], name(first_axis + count)
     longest = max([int(run.trajectory.steps) for run in runs] + [1])
@@ -72,17 +79,18 @@ def metric_panels(
     layout: dict = {
         f"xaxis{overlay}": {**hidden, "domain": list(domain), "range": steps,
                             "anchor": f"y{overlay}"},
-        f"yaxis{overlay}": {**hidden, "domain": [0, 1], "range": [0, 1], "anchor": f"x{overlay}"},
+        f"yaxis{overlay}": {**hidden, "domain": [bottom, top_edge], "range": [bottom, top_edge],
+                            "anchor": f"x{overlay}"},  # its heights are paper heights
         "plot_bgcolor": TRANSPARENT,  # the overlay's plot area must not hide the panels
     }  # fmt: skip
     on_overlay = {"xaxis": f"x{overlay}", "yaxis": f"y{overlay}"}
     lines, scales, series_of = [], [], []
     for p, ((title, attribute), suffix) in enumerate(zip(panels, names, strict=True)):
-        top = 1 - p * (span + gap)
+        top = top_edge - p * (span + gap)
         series = [np.asarray(getattr(run.trajectory, attribute), dtype=float) for run in runs]
         positive = all(np.all(s[np.isfinite(s)] > 0) for s in series if s.size)
         log = positive and attribute != "learning_rates"
-        scale = ([max(0.0, top - span), min(1.0, top)], value_range(series, log), log)
+        scale = ([max(bottom, top - span), min(top_edge, top)], value_range(series, log), log)
         series_of.append(series)
         scales.append(scale)
         layout[f"yaxis{suffix}"] = {
@@ -141,9 +149,27 @@ def metric_panels(
         xs = np.where(lengths > step, float(step), np.nan)
         return [{"x": listed(xs), "y": listed(heights[:, step])}]
 
-    if beside is not None:
-        layout["xaxis"] = {"domain": list(beside)}  # the animated plot's own axes
-    return Layer((*lines, markers), (len(lines),), at, layout, beside)
+    if plot is not None:  # the animated plot's own axes
+        layout["xaxis"], layout["yaxis"] = {"domain": list(plot[0])}, {"domain": list(plot[1])}
+    return Layer((*lines, markers), (len(lines),), at, layout, plot and plot[0])
+
+
+def under(
+    plot_height: int, count: int, margins: int = 130, panel: int = PANEL_PX
+) -> tuple[int, Box, Box]:
+    """A figure's height and the boxes of its plot and of ``count`` panels ``panel`` pixels
+    tall under it (a phone's layout), for a plot that alone makes a figure ``plot_height``
+    pixels tall with ``margins`` pixels of top and bottom margin: the plot keeps its pixels,
+    the panels add theirs.
+
+    >>> under(430, 2)  # 300 px of plot, 64 of axis room, 2 × 120 + 22 of panels
+    (756, ((0.0, 1.0), (0.5208, 1.0)), ((0.0, 1.0), (0.0, 0.4185)))
+    """
+    band = count * panel + (count - 1) * GAP_PX
+    height = plot_height + AXIS_PX + band
+    area = height - margins
+    plot = ((0.0, 1.0), (round((band + AXIS_PX) / area, 4), 1.0))
+    return height, plot, ((0.0, 1.0), (0.0, round(band / area, 4)))
 
 
 def panel_height(value, height: list, values: list, log: bool):

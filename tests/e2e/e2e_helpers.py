@@ -71,6 +71,32 @@ def press_play(page: Page) -> None:
     page.locator(".updatemenu-button", has_text="Play").first.click()
 
 
+BOXES_JS = """(pairs) => {
+  const full = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot')._fullLayout;
+  return pairs.map(([x, y]) => ({left: full[x]._offset, width: full[x]._length,
+    top: full[y]._offset, bottom: full[y]._offset + full[y]._length}));
+}"""
+
+
+def subplot_boxes(page: Page, count: int) -> list[dict]:
+    """Where the first chart draws its subplots x/y, x2/y2, … (``count`` of them), in pixels:
+    left, width, top, bottom."""
+    names = [("xaxis", "yaxis")] + [(f"xaxis{n}", f"yaxis{n}") for n in range(2, count + 1)]
+    return page.evaluate(BOXES_JS, names)
+
+
+PHONE = (390, 844)
+
+
+def assert_stacked(page: Page, count: int) -> None:
+    """On a phone, the chart's ``count`` subplots one under the other, each wider than half
+    the screen (not squeezed side by side)."""
+    boxes = subplot_boxes(page, count)
+    for upper, lower in zip(boxes, boxes[1:], strict=False):
+        assert upper["bottom"] + 10 < lower["top"], boxes
+    assert all(box["width"] > 0.55 * PHONE[0] for box in boxes), boxes
+
+
 def screenshot(page: Page, name: str) -> None:
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from e2e_helpers import (
     CHART,
+    PHONE,
+    assert_stacked,
     go_to,
     no_exceptions,
     open_page,
@@ -128,3 +130,10 @@ def test_every_update_rule_fits_the_sidebar(page: Page, app_url: str):
     no_exceptions(page)
     page.locator(f"{SIDEBAR} .katex-display").first.scroll_into_view_if_needed()
     screenshot(page, "data-adam")
+
+
+def test_on_a_phone_the_data_go_under_the_contour(shared_page, app_url: str):
+    page = shared_page(f"{app_url}/data", PHONE)
+    no_exceptions(page)
+    assert_stacked(page, 2)
+    screenshot(page, "data-phone")

@@ -3,7 +3,16 @@
 
 from __future__ import annotations
 
-from e2e_helpers import CHART, IDLE, no_exceptions, press_play, screenshot, wait_idle
+from e2e_helpers import (
+    CHART,
+    IDLE,
+    PHONE,
+    assert_stacked,
+    no_exceptions,
+    press_play,
+    screenshot,
+    wait_idle,
+)
 from playwright.sync_api import Page, expect
 
 LAB = "/learning-rate"
@@ -102,3 +111,10 @@ def test_schedules(page: Page, app_url: str):
     table = page.locator('[data-testid="stMarkdownContainer"] table').first.inner_text()
     assert "Constant" in table and "diverging from step" in table and "Cosine" in table
     screenshot(page, "lr-schedules")
+
+
+def test_on_a_phone_side_by_side_shows_one_run_a_row(shared_page, app_url: str):
+    page = shared_page(f"{app_url}/learning-rate", PHONE)
+    no_exceptions(page)
+    assert_stacked(page, 5)  # the five default learning rates
+    screenshot(page, "lab-phone")

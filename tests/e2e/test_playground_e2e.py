@@ -5,7 +5,16 @@ from __future__ import annotations
 import re
 import urllib.parse
 
-from e2e_helpers import CHART, no_exceptions, open_page, press_play, screenshot, wait_idle
+from e2e_helpers import (
+    CHART,
+    PHONE,
+    assert_stacked,
+    no_exceptions,
+    open_page,
+    press_play,
+    screenshot,
+    wait_idle,
+)
 from playwright.sync_api import Page, expect
 
 # Scatter trace 6 is the first run's current-point marker, trace 1 the level lines
@@ -43,6 +52,13 @@ def test_default_page_draws_the_animated_contour(shared_page, app_url: str):
     assert state["images"] >= 1 and state["lines"] >= 1  # colour field and level lines
     assert "Converged" in status_text(page)
     screenshot(page, "playground-default")
+
+
+def test_on_a_phone_the_panels_go_under_a_contour_as_wide_as_the_page(shared_page, app_url):
+    page = shared_page(app_url, PHONE)
+    no_exceptions(page)
+    assert_stacked(page, 3)  # the contour, then f and ‖∇f‖
+    screenshot(page, "playground-phone")
 
 
 def test_play_moves_the_marker_and_keeps_the_background(page: Page, app_url: str):
