@@ -4,7 +4,8 @@
 itself runs again on every rerun), so this is the server's start-up work:
 
 * Every preset and every example formula is parsed into the parse cache all pages share
-  (``gdviz.lessons.common.objective``): a student's first click on a preset never waits.
+  (``gdviz.lessons.common.objective``): a student's first click on a preset never waits. The
+  process that analyses students' own formulas first (``gdviz.parser.sandbox``) starts.
 * ``gc.freeze()`` moves everything imported and parsed so far (~150,000 objects of SymPy,
   Plotly, NumPy and Streamlit) out of the cyclic garbage collector's sight: a full collection
   walked all of them, 80–140 ms each time, more than a rerun's own work.
@@ -34,11 +35,13 @@ import time
 from app_pages.widgets import EXAMPLES
 from gdviz import ParseError
 from gdviz.lessons.common import objective
+from gdviz.parser import sandbox
 from gdviz.presets import PRESETS
 
 FORMULAS = tuple(dict.fromkeys((*(preset.text for preset in PRESETS.values()), *EXAMPLES)))
 THRESHOLDS = (50_000, 5, 2)  # allocations per young collection; young per middle; middle per old
 
+sandbox.start()  # the analysing process imports SymPy while this one parses the presets
 for text in FORMULAS:
     with contextlib.suppress(ParseError):  # a preset that fails has its own test; never block
         objective(text)

@@ -22,7 +22,8 @@ import numpy as np
 from gdviz.engine import Trajectory
 from gdviz.field import Window
 from gdviz.optimizers import OPTIMIZERS, Optimizer
-from gdviz.parser import MAX_LENGTH, Objective, parse_objective
+from gdviz.parser import MAX_LENGTH, Objective, ParseError, parse_objective
+from gdviz.parser.sandbox import refusal
 from gdviz.presets import PRESETS, Preset
 from gdviz.urlstate import Among, Choice, Number, Text
 
@@ -87,8 +88,12 @@ def make_optimizer(setup: WithOptimizer, learning_rate, name: str | None = None)
 
 @lru_cache(maxsize=128)
 def objective(text: str) -> Objective:
-    """The one parse cache: each distinct text is parsed once per process (a ParseError is
-    raised again each time, never cached)."""
+    """The one parse cache: each distinct text is parsed once per process. It is analysed
+    first in a process of its own (:mod:`gdviz.parser.sandbox`: a slow formula is refused
+    within a second however busy the server, and its refusal is kept), then parsed here."""
+    refused = refusal(text)
+    if refused is not None:
+        raise ParseError(*refused)
     return parse_objective(text)
 
 
