@@ -7,8 +7,6 @@ from app_pages.state import LAB as FORM
 from gdviz.figures import basins as basin_figures
 from gdviz.figures import cobweb
 from gdviz.figures import lab as figures
-from gdviz.figures.animation import grid_height
-from gdviz.figures.contour import plot_height
 from gdviz.figures.lab_sweep import sweep_figure
 from gdviz.lessons.common import preset_fields
 from gdviz.lessons.learning_rate import basins
@@ -123,11 +121,11 @@ if section == "side":
     runs = compute(lab_runs.side_by_side, key)
     paths = figures.run_views(runs, setup.overlay)
     background = None
-    columns = 1 if views.on_a_phone() else 3  # a phone: one panel a row, the page's width
-    width = views.chart_width(1 if setup.overlay else 1 / min(columns, len(runs)))
-    if columns == 1 and not setup.overlay:  # each plot as tall as its window at equal scale
-        plot = plot_height(window, width) if f.dimension == 2 else int(0.6 * width)
-        height = grid_height(len(runs), plot)
+    columns, width = 1, views.chart_width()
+    if not setup.overlay:
+        columns, width, height = figures.side_by_side_size(
+            window, f.dimension, len(runs), width, height, views.on_a_phone()
+        )
     if f.dimension == 2:
         background = views.cached_backdrop(setup.function, window, minima, dark, height, width)
     if setup.overlay:

@@ -15,9 +15,9 @@ import plotly.graph_objects as go
 
 from gdviz.engine import Trajectory
 from gdviz.field import Window
-from gdviz.figures.animation import f32, figure, frame_count, frame_steps, panels
+from gdviz.figures.animation import f32, figure, frame_count, frame_steps, grid_height, panels
 from gdviz.figures.charts import thin
-from gdviz.figures.contour import Backdrop, RunView, descent_figure
+from gdviz.figures.contour import Backdrop, RunView, descent_figure, plot_height
 from gdviz.figures.curve import curve_figure
 from gdviz.figures.look import LIGHT_INKS, run_colour, run_style
 from gdviz.lessons.learning_rate.runs import LabRun
@@ -76,6 +76,26 @@ def paths_figure(
     return curve_figure(problem.value, problem.gradient, window, views,
                         minima=[m[0] for m in minima], height=height, steps=steps,
                         frame_label=frame_label)  # fmt: skip
+
+
+def side_by_side_size(
+    window: Window, dimension: int, count: int, page_width: int, height: int, phone: bool
+) -> tuple[int, int, int]:
+    """Columns, one panel's width and the figure's height for ``count`` runs side by side on a
+    page ``page_width`` pixels wide: up to three a row, or on a phone one a row, each plot as
+    tall as its window needs at equal scale (a 1-D curve: 0.6 of its width).
+
+    >>> side_by_side_size(Window(-3, 3, -2, 2), 2, 5, 320, 500, phone=True)
+    (1, 320, 1385)
+    >>> side_by_side_size(Window(-3, 3, -2, 2), 2, 5, 960, 500, phone=False)
+    (3, 320, 500)
+    """
+    columns = 1 if phone else min(3, count)
+    width = page_width // columns
+    if phone:
+        plot = plot_height(window, width) if dimension == 2 else int(0.6 * width)
+        height = grid_height(count, plot)
+    return columns, width, height
 
 
 def side_by_side_figure(
