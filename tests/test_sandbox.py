@@ -3,6 +3,9 @@ process; a process that does not answer is killed; the server pays nothing for a
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 
 import pytest
@@ -71,3 +74,22 @@ def test_the_parse_cache_refuses_from_the_process_before_parsing_here(monkeypatc
     with pytest.raises(ParseError, match="too long"):
         common.objective(SLOW)
     common.objective.cache_clear()
+
+
+def test_the_process_ends_with_the_server_that_started_it():
+    """A server killed while its process still imports SymPy leaves nothing behind."""
+    script = "from gdviz.parser import sandbox; sandbox._PROCESS.launch(); print(sandbox._PROCESS.process.pid, flush=True); import time; time.sleep(60)"  # noqa: E501
+    server = subprocess.Popen([sys.executable, "-c", script], cwd=sandbox.ROOT, text=True,
+                              stdout=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(sandbox.ROOT)})  # fmt: skip  # noqa: E501
+    child = int(server.stdout.readline())
+    server.kill()
+    server.wait()
+    deadline = time.monotonic() + 1  # less than it takes to import SymPy
+    while os.path.exists(f"/proc/{child}") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not os.path.exists(f"/proc/{child}") or _zombie(child)
+
+
+def _zombie(pid: int) -> bool:
+    with open(f"/proc/{pid}/stat") as stat:
+        return stat.read().split(") ")[1][0] == "Z"

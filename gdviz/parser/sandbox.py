@@ -26,6 +26,7 @@ True
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
 import os
@@ -33,12 +34,14 @@ import select
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 WALL_SECONDS = 2.0  # the most a formula may take in the process (its CPU limit is 0.5 s)
 START_SECONDS = 60.0  # for the process to import SymPy and say it is ready
 TOO_LONG = "This formula takes too long to analyse; try a simpler one."
+PARENT_POLL = 0.1  # seconds between two looks at whether the server is still there
 MEMORY_BYTES = 2 << 30  # the process's address space: a formula that wants more is refused
 
 
@@ -57,12 +60,13 @@ class _Process:
         self.ready.clear()
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "gdviz.parser.sandbox"], cwd=ROOT, env=env, text=True,
+                [sys.executable, __file__, str(os.getpid())], cwd=ROOT, env=env, text=True,
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             )  # fmt: skip
         except OSError:
             self.process = None
             return
+        atexit.register(self.stop, self.process)  # ended and reaped with the server
         threading.Thread(target=self._await_ready, args=(self.process,), daemon=True).start()
 
     def _await_ready(self, process: subprocess.Popen) -> None:
@@ -136,10 +140,20 @@ def refusal(text: str) -> tuple[str, int | None] | None:
     return answer
 
 
-def _serve() -> None:
-    """The process's loop: a JSON string a line in, ``"ok"`` or ``{"error", "position"}`` out."""
+def _follow(parent: int) -> None:
+    """End this process as soon as the server ``parent`` that started it has gone (killed, or
+    stopped by Ctrl-C while this one is still importing SymPy and not yet reading its input)."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL)
+    os._exit(0)
+
+
+def _serve(parent: int) -> None:
+    """The process's loop: a JSON string a line in, ``"ok"`` or ``{"error", "position"}`` out;
+    it ends with its server ``parent``."""
     import resource
 
+    threading.Thread(target=_follow, args=(parent,), daemon=True).start()
     from gdviz.parser import ParseError, parse_objective
 
     with contextlib.suppress(ValueError, OSError):
@@ -153,7 +167,9 @@ def _serve() -> None:
         except ParseError as error:
             answer = {"error": str(error), "position": error.position}
         print(json.dumps(answer), flush=True)
+    os._exit(0)  # the server has gone: no second of tearing SymPy's heap down
 
 
-if __name__ == "__main__":
-    _serve()
+if __name__ == "__main__":  # run as a file (not -m): it watches its server before any import
+    del sys.path[0]  # this folder: its modules are gdviz.parser's, imported as such
+    _serve(int(sys.argv[1]))
