@@ -14,32 +14,41 @@ import plotly.graph_objects as go
 from _plotly_utils.utils import convert_to_base64
 from plotly.io import to_json
 
-from gdviz.figures.animation import f32, figure, frame_steps
+from gdviz.figures.animation import f32, figure, frame_steps, frames, per_step
+
+PATH = np.array([[0.5, -1.25], [0.25, 3.0e38], [np.nan, 2.0]])
+
+
+def _patches(k: int) -> list[dict]:
+    return [{"x": f32(PATH[: k + 1, 0]), "y": f32(PATH[: k + 1, 1])}, {"text": [f"{k}"]}]
 
 
 def _frames() -> list[dict]:
-    path = np.array([[0.5, -1.25], [0.25, 3.0e38], [np.nan, 2.0]])
-    return [
-        {
-            "name": str(k),
-            "data": [{"x": f32(path[: k + 1, 0]), "y": f32(path[: k + 1, 1])}, {"text": [f"{k}"]}],
-            "traces": [1, 2],
-        }
-        for k in range(3)
-    ]
+    return [{"name": str(k), "data": _patches(k), "traces": [1, 2]} for k in range(3)]
 
 
 def test_frames_serialise_as_plotly_would_with_their_arrays_encoded_once():
-    """figure() stores frames as typed arrays (dtype + base64) up front; to_dict, and so
-    st.plotly_chart, must send exactly what plotly's own conversion of the arrays gives."""
-    frames = _frames()
-    expected = copy.deepcopy(frames)
+    """frames() encodes the patches as typed arrays (dtype + base64) once, figure() keeps them;
+    to_dict, and so st.plotly_chart, must send exactly what plotly's own conversion of the
+    arrays gives."""
+    expected = _frames()
     convert_to_base64(expected)
-    sent = figure([{"type": "scatter"}], {}, frames).to_dict()["frames"]
+    built = frames(np.arange(3), per_step(_patches), [1, 2])
+    sent = figure([{"type": "scatter"}], {}, built).to_dict()["frames"]
     assert sent == expected
     last = sent[-1]["data"][0]["y"]
     decoded = np.frombuffer(base64.b64decode(last["bdata"]), dtype=last["dtype"])
     np.testing.assert_array_equal(decoded, np.array([-1.25, np.nan, 2.0], dtype=np.float32))
+
+
+def arrays_in(value) -> int:
+    """How many NumPy arrays a figure's nested dicts and lists still hold (frames must hold
+    none: figure() does not encode them)."""
+    if isinstance(value, dict):
+        return sum(arrays_in(item) for item in value.values())
+    if isinstance(value, list | tuple):
+        return sum(arrays_in(item) for item in value)
+    return isinstance(value, np.ndarray)
 
 
 def test_frame_steps_end_at_the_last_step_with_an_odd_stride():

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from test_figures import decoded
+from test_figures import arrays_in, decoded
 from test_step_state import BOWL, START, make
 
 from gdviz import descend
@@ -207,3 +207,11 @@ def test_the_dark_look_keeps_the_overlay_see_through_and_recolours_the_memory():
     assert dark["layout"]["plot_bgcolor"] == TRANSPARENT
     memory = next(t for t in dark["data"] if t.get("name") == "scale per coordinate")
     assert memory["line"]["color"] == DARK_OF[MEMORY]
+
+
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_the_frames_come_encoded(name):
+    """figure() sends frames as they are: every patch a layer or path adds is encoded already
+    (a NumPy array left in a frame would go out as a long list of decimals)."""
+    figure, run, _ = animated(name)
+    assert len(figure["frames"]) > 12 and arrays_in(figure["frames"]) == 0

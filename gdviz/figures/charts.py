@@ -29,7 +29,7 @@ def metrics_figure(
     } | panels.layout
     traces = [dict(trace) for trace in panels.traces]
     if step is not None:
-        for index, patch in zip(panels.moving, panels.at(step), strict=True):
+        for index, patch in zip(panels.moving, panels.at(np.array([step]))[0], strict=True):
             traces[index].update(patch)
     return figure(traces, layout)
 

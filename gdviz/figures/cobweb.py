@@ -10,7 +10,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from gdviz.engine import Trajectory
-from gdviz.figures.animation import f32, figure, frames, playback_menus
+from gdviz.figures.animation import f32, figure, frames, per_step, playback_menus
 from gdviz.figures.lab import LEGEND, layout
 from gdviz.figures.look import CURVE, MUTED, PALETTE, RIM, TEXT
 
@@ -76,7 +76,7 @@ def intuition_figure(
     }  # fmt: skip
     spec = layout(height, 40, 110, left=55, legend=LEGEND | {"y": 1.04}, hovermode=False,
                   uirevision="keep", **axes, **menus)  # fmt: skip
-    return figure(traces, spec, frames(steps, at_step, MOVING))
+    return figure(traces, spec, frames(steps, per_step(at_step), MOVING))
 
 
 def _at_step(xs: np.ndarray, k: int, step: int, curvature: float, factor: float) -> list[dict]:

@@ -305,12 +305,11 @@ def descent_parts(
     moving.append(len(traces) - 1)
     label = with_notes(frame_label or partial(_step_label, runs), layers)
 
-    def traces_at(step: int) -> list[dict]:
-        frame = int(np.searchsorted(steps, step))
-        data = [patch for path, kept in zip(paths, keeps, strict=True)
-                for patch in path.at(frame)[:kept]]  # fmt: skip
-        text = label(step)
-        return data + [{"text": [f"  {text}" if text else ""]}]
+    def traces_at(shown: np.ndarray) -> list[list[dict]]:
+        frames = np.searchsorted(steps, shown)
+        return [[patch for path, kept in zip(paths, keeps, strict=True)
+                 for patch in path.at(frame)[:kept]] + [{"text": [f"  {text}" if text else ""]}]
+                for frame, text in zip(frames.tolist(), label(shown), strict=True)]  # fmt: skip
 
     layout = background.layout | playback_menus(steps)
     named = [
@@ -319,10 +318,12 @@ def descent_parts(
     grown = layout["height"] + LEGEND_ROW * (len(runs) - 1) + LAYER_ROW * len(named)  # per run
     layout["height"] = min(grown, background.height)  # and layer entry: the plot keeps its size
     traces, layout, moving, traces_at = add_layers(traces, layout, moving, traces_at, layers)
-    shown = start_at(layout, steps, step)
-    for index, patch in zip(moving, traces_at(shown), strict=True):
+    every = traces_at(steps)  # encoded already: figure() takes them as they are
+    shown = int(np.searchsorted(steps, start_at(layout, steps, step)))
+    for index, patch in zip(moving, every[shown], strict=True):
         traces[index].update(patch)  # the state shown before Play is pressed
-    frame_list = [{"name": str(int(k)), "data": traces_at(int(k)), "traces": moving} for k in steps]
+    frame_list = [{"name": str(int(k)), "data": data, "traces": moving}
+                  for k, data in zip(steps.tolist(), every, strict=True)]  # fmt: skip
     return traces, layout, frame_list
 
 

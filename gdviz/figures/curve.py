@@ -13,7 +13,15 @@ import numpy as np
 import plotly.graph_objects as go
 
 from gdviz.field import Window
-from gdviz.figures.animation import f32, figure, frame_count, frame_steps, frames, playback_menus
+from gdviz.figures.animation import (
+    f32,
+    figure,
+    frame_count,
+    frame_steps,
+    frames,
+    playback_menus,
+    typed,
+)
 from gdviz.figures.contour import RunView
 from gdviz.figures.layers import Layer, add_layers, start_at, with_notes
 from gdviz.figures.look import CURVE, INK, LIGHT_INKS, RIM, TEXT
@@ -97,7 +105,7 @@ def curve_figure(
 
     notes = with_notes(lambda step: "", layers)
 
-    def traces_at(step: int) -> list[dict]:
+    def at_step(step: int, note: str) -> list[dict]:
         data = []
         for run, slope in zip(runs, slopes, strict=True):
             t = run.trajectory
@@ -118,8 +126,11 @@ def curve_figure(
             current = min(step, t.steps)
             slope = slopes[0][np.searchsorted(steps, step)]
             label += f" · x = {t.points[current, 0]:.4g}, f′(x) = {slope:.3g}"
-        label += notes(step)
-        return data + [{"text": [f"  {label}" if label else ""]}]
+        label += note
+        return typed(data + [{"text": [f"  {label}" if label else ""]}])
+
+    def traces_at(shown: np.ndarray) -> list[list[dict]]:
+        return [at_step(k, note) for k, note in zip(shown.tolist(), notes(shown), strict=True)]
 
     layout = {
         "height": height,
@@ -139,7 +150,7 @@ def curve_figure(
     } | playback_menus(steps)
     traces, layout, moving, traces_at = add_layers(traces, layout, moving, traces_at, layers)
     shown = start_at(layout, steps, step)
-    for index, patch in zip(moving, traces_at(shown), strict=True):
+    for index, patch in zip(moving, traces_at(np.array([shown]))[0], strict=True):
         traces[index].update(patch)
     return figure(traces, layout, frames(steps, traces_at, moving))
 

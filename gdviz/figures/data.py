@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 
 from gdviz.datasets import Dataset
 from gdviz.field import Window, sample
-from gdviz.figures.animation import f32, figure
+from gdviz.figures.animation import f32, figure, typed
 from gdviz.figures.charts import thin
 from gdviz.figures.contour import Backdrop, RunView, backdrop, descent_parts
 from gdviz.figures.look import FEW_POINTS, INK, LIGHT_INKS, MANY_POINTS, RIM, RUNS
@@ -121,7 +121,8 @@ def comparison_figure(
         tick = int(frame["name"])
         for run in comparison.runs:
             theta = run.animation.points[min(tick, run.animation.steps)]
-            frame["data"].append({"x": f32(xs), "y": f32(dataset.line(theta, xs, standardise))})
+            line = {"x": f32(xs), "y": f32(dataset.line(theta, xs, standardise))}
+            frame["data"].append(typed(line))  # frames come encoded (figures.animation.figure)
         frame["traces"] = list(frame["traces"]) + lines
     return figure(data, layout, frame_list)
 

@@ -15,31 +15,54 @@ import numpy as np
 
 
 class Layer(NamedTuple):
-    """Traces added to an animated figure; ``moving`` indexes the ones ``at(step)`` patches."""
+    """Traces added to an animated figure; ``moving`` indexes the ones ``at(steps)`` patches.
+
+    ``at(steps)`` gives, for each step of ``steps`` (an array), the patches of the moving
+    traces, already encoded (plain numbers, or :func:`~gdviz.figures.animation.typed` arrays):
+    all frames at once, so a layer computes them with one array operation, not one per frame.
+    """
 
     traces: tuple[dict, ...]
     moving: tuple[int, ...]
-    at: Callable[[int], list[dict]]
+    at: Callable[[np.ndarray], list[list[dict]]]
     layout: dict = {}  # merged into the figure's layout one level deep (e.g. extra axes)
     controls: tuple[float, float] | None = None  # paper x-range of Play and the slider
-    note: Callable[[int], str] | None = None  # words added to the frame's own step label
+    notes: Callable[[np.ndarray], list[str]] | None = None  # words added to each step's label
 
 
-def with_notes(label: Callable[[int], str], layers: Sequence[Layer]) -> Callable[[int], str]:
-    """The figure's frame label followed by every layer's note for the step (one text trace
-    for all: each text trace a frame moves costs about as much as a path)."""
-    notes = [layer.note for layer in layers if layer.note is not None]
-    return lambda step: label(step) + "".join(note(step) for note in notes)
+Labels = Callable[[np.ndarray], list[str]]
+Patches = Callable[[np.ndarray], list[list[dict]]]
+
+
+def with_notes(label: Callable[[int], str], layers: Sequence[Layer]) -> Labels:
+    """The labels of ``steps``: the figure's frame label followed by every layer's note for the
+    step (one text trace for all: each text trace a frame moves costs about as much as a path).
+
+    >>> labels = with_notes(lambda k: f"step {k}", [Layer((), (), None, notes=lambda ks: [
+    ...     " · late" if k > 1 else "" for k in ks])])
+    >>> labels(np.array([1, 2]))
+    ['step 1', 'step 2 · late']
+    """
+    notes = [layer.notes for layer in layers if layer.notes is not None]
+
+    def labels(steps: np.ndarray) -> list[str]:
+        said = [label(int(step)) for step in steps]
+        for words in (note(steps) for note in notes):
+            said = [text + more for text, more in zip(said, words, strict=True)]
+        return said
+
+    return labels
 
 
 def add_layers(
     traces: list[dict],
     layout: dict,
     moving: list[int],
-    traces_at: Callable[[int], list[dict]],
+    traces_at: Patches,
     layers: Sequence[Layer],
-) -> tuple[list[dict], dict, list[int], Callable[[int], list[dict]]]:
-    """The figure's traces, layout, moving indices and frame patches with ``layers`` added."""
+) -> tuple[list[dict], dict, list[int], Patches]:
+    """The figure's traces, layout, moving indices and frame patches (``traces_at(steps)``: a
+    list of patches per step) with ``layers`` added."""
     traces, layout, moving = list(traces), dict(layout), list(moving)
     offsets = []
     for layer in layers:
@@ -52,11 +75,11 @@ def add_layers(
         if layer.controls is not None:
             _place_controls(layout, *layer.controls)
 
-    def patched(step: int) -> list[dict]:
-        patches = traces_at(step)
+    def patched(steps: np.ndarray) -> list[list[dict]]:
+        frames = traces_at(steps)
         for layer in layers:
-            patches += layer.at(step)
-        return patches
+            frames = [own + more for own, more in zip(frames, layer.at(steps), strict=True)]
+        return frames
 
     return traces, layout, moving, patched
 
@@ -96,6 +119,15 @@ def short(values) -> list[float | None]:
 def listed(values: np.ndarray) -> list[float | None]:
     """An array as a JSON list, NaN as ``None`` (a gap): for rows of :func:`rounded`."""
     return [None if v != v else v for v in np.ravel(values).tolist()]
+
+
+def listed_rows(values: np.ndarray) -> list[list[float | None]]:
+    """:func:`listed` of every row of a 2-D array, in one conversion.
+
+    >>> listed_rows(np.array([[1.5, np.nan], [2.0, 3.0]]))
+    [[1.5, None], [2.0, 3.0]]
+    """
+    return [[None if v != v else v for v in row] for row in np.asarray(values).tolist()]
 
 
 def rounded(values) -> np.ndarray:

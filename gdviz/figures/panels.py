@@ -15,7 +15,7 @@ from functools import cache
 import numpy as np
 
 from gdviz.figures.animation import f32, frame_steps
-from gdviz.figures.layers import Layer, listed, rounded
+from gdviz.figures.layers import Layer, listed_rows, rounded
 from gdviz.figures.look import RIM, TRANSPARENT
 
 MAX_LINE_POINTS = 1500
@@ -142,12 +142,13 @@ def metric_panels(
             row[: len(values)] = panel_height(values[: longest + 1], *scale)
         return rounded(heights), np.array([len(values) for values, _ in rows])
 
-    def at(step: int) -> list[dict]:
+    def at(steps: np.ndarray) -> list[list[dict]]:
         heights, lengths = table()
-        if not 0 <= step < heights.shape[1]:
-            return [{"x": [None] * len(heights), "y": [None] * len(heights)}]
-        xs = np.where(lengths > step, float(step), np.nan)
-        return [{"x": listed(xs), "y": listed(heights[:, step])}]
+        inside = (steps >= 0) & (steps < heights.shape[1])
+        shown = np.where(inside, steps, 0)
+        xs = np.where((lengths[None, :] > shown[:, None]) & inside[:, None], shown[:, None], np.nan)
+        ys = np.where(inside[:, None], heights[:, shown].T, np.nan)
+        return [[{"x": x, "y": y}] for x, y in zip(listed_rows(xs), listed_rows(ys), strict=True)]
 
     if plot is not None:  # the animated plot's own axes
         layout["xaxis"], layout["yaxis"] = {"domain": list(plot[0])}, {"domain": list(plot[1])}

@@ -18,8 +18,8 @@ from functools import cache
 
 import numpy as np
 
-from gdviz.figures.animation import f32
-from gdviz.figures.layers import Layer, listed, rounded
+from gdviz.figures.animation import f32, typed_rows
+from gdviz.figures.layers import Layer, listed_rows, rounded
 from gdviz.figures.look import INK, MEMORY
 from gdviz.step_state import Replay, direction_and_scale
 
@@ -173,22 +173,22 @@ def step_arrows(replay: Replay, colour: str, label: str, window, legend: bool = 
         shapes = shapes_of(replay, ks, times)
         return times, [_compact(shapes[name]) for name in shown]
 
-    def times(step: int) -> float:
-        return float(every()[0][step])
+    def at(steps: np.ndarray) -> list[list[dict]]:
+        inside = (steps >= 0) & (steps < replay.steps)  # [None], not []: the legend keeps
+        shapes = [_patches(shape[steps[inside]]) for shape in every()[1]]  # the entries
+        found = iter(zip(*shapes, strict=True))
+        return [list(next(found)) if ok else [{"x": [None], "y": [None]} for _ in traces]
+                for ok in inside]  # fmt: skip
 
-    def at(step: int) -> list[dict]:
-        if not 0 <= step < replay.steps:  # [None], not []: the legend keeps the entries
-            return [{"x": [None], "y": [None]} for _ in traces]
-        return [_patch(shapes[step]) for shapes in every()[1]]
-
-    def note(step: int) -> str:
-        if not 0 <= step < replay.steps:
-            return ""
-        return "" if times(step) == 1 else f" · arrows drawn {times_label(times(step))}"
+    def notes(steps: np.ndarray) -> list[str]:
+        times = every()[0]
+        return ["" if not 0 <= step < replay.steps or times[step] == 1
+                else f" · arrows drawn {times_label(float(times[step]))}"
+                for step in steps.tolist()]  # fmt: skip
 
     for trace in traces:
         trace["showlegend"] = legend
-    return Layer(tuple(traces), tuple(range(len(traces))), at, note=note)
+    return Layer(tuple(traces), tuple(range(len(traces))), at, notes=notes)
 
 
 def _compact(shapes: np.ndarray) -> np.ndarray:
@@ -197,10 +197,13 @@ def _compact(shapes: np.ndarray) -> np.ndarray:
     return rounded(shapes) if shapes.shape[1] <= 4 else f32(shapes)
 
 
-def _patch(points: np.ndarray) -> dict:
-    if points.dtype == np.float32:
-        return {"x": points[:, 0].copy(), "y": points[:, 1].copy()}
-    return {"x": listed(points[:, 0]), "y": listed(points[:, 1])}
+def _patches(shapes: np.ndarray) -> list[dict]:
+    """The patches of shapes ``(steps, points, 2)`` from :func:`_compact`, one per step."""
+    if shapes.dtype == np.float32:
+        xs, ys = typed_rows(shapes[:, :, 0]), typed_rows(shapes[:, :, 1])
+    else:
+        xs, ys = listed_rows(shapes[:, :, 0]), listed_rows(shapes[:, :, 1])
+    return [{"x": x, "y": y} for x, y in zip(xs, ys, strict=True)]
 
 
 def _trace(name: str, colour: str, dash: str, marker: dict | None) -> dict:
