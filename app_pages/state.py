@@ -20,6 +20,7 @@ URL beside the page's own setup, so they survive every republish and every page 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
@@ -68,11 +69,16 @@ def keep(forms: tuple[Form, ...] = FORMS) -> None:
     state's key set anew (~300 of them cost 3 ms a rerun)."""
     state = st.session_state
     values = state.to_dict()
-    keys = [PRESENT] + [form.key(name) + suffix for form in forms for name in form.names
-                        for suffix in HELPER_SUFFIXES]  # fmt: skip
-    for key in keys:
+    for key in _kept_keys(forms):
         if key in values:
             state[key] = values[key]
+
+
+@functools.cache
+def _kept_keys(forms: tuple[Form, ...]) -> tuple[str, ...]:
+    """The keys :func:`keep` re-assigns (the same every rerun: made once)."""
+    return (PRESENT, *(form.key(name) + suffix for form in forms for name in form.names
+                       for suffix in HELPER_SUFFIXES))  # fmt: skip
 
 
 def open_form(form: Form) -> list[str]:
