@@ -4,7 +4,7 @@ with its setup and no "Page not found" dialog (a shared link after a restart or 
 from __future__ import annotations
 
 import pytest
-from e2e_helpers import ROOT, go_to, no_exceptions, open_page, serve_all
+from e2e_helpers import ROOT, go_to, no_exceptions, open_page, serve_all, wait_idle
 from playwright.sync_api import Page, expect
 
 LINKS = [
@@ -44,11 +44,16 @@ def test_back_and_forward_bring_a_page_back_as_it_was_left(page: Page, app_url: 
     go_to(page, "Batch vs SGD")
     page.wait_for_url("**/data*")
     expect(page.locator("h1").first).to_contain_text("Batch vs SGD")
-    for move in (page.go_back, page.go_forward, page.go_back):
+    heading = page.locator("h1").first  # a loaded 2-core machine can take seconds to rerun
+    moves = [
+        (page.go_back, "Gradient descent playground"),
+        (page.go_forward, "Batch vs SGD"),
+        (page.go_back, "Gradient descent playground"),
+    ]
+    for move, title in moves:  # as a user does: each page seen before the next click
         move()
-        page.wait_for_timeout(500)
-    playground = page.locator("h1").first  # a loaded 2-core machine can take seconds to rerun
-    expect(playground).to_contain_text("Gradient descent playground", timeout=20_000)
+        expect(heading).to_contain_text(title, timeout=20_000)
+        wait_idle(page)
     rate = page.get_by_label("α exactly", exact=True).and_(page.locator("input"))
     expect(rate).to_have_value("0.02")
     expect(page.locator('input[aria-label="y₀"]')).to_have_value("-3")
