@@ -5,7 +5,7 @@ import streamlit as st
 from app_pages import instant_rate, state, views, widgets
 from app_pages.state import DATA as FORM
 from gdviz import datasets
-from gdviz.figures.data import page_figures
+from gdviz.figures.data import page_backdrop, page_figures
 from gdviz.lessons.data import runs as data_runs
 from gdviz.lessons.data import setup as ds
 from gdviz.lessons.data import words as text
@@ -20,7 +20,18 @@ shown = state.display()
 def cached_outputs(setup: ds.DataSetup, data_key: str, _dataset, dark: bool, size: tuple,
                    stacked: bool):  # fmt: skip
     comparison = data_runs.run_variants(setup, _dataset)
-    return comparison, *page_figures(comparison, _dataset, setup, dark, size, stacked)
+    start = (setup.start_0, setup.start_1)
+    background = cached_backdrop(data_key, setup.standardise, start, dark, size, stacked, _dataset)
+    return comparison, *page_figures(comparison, _dataset, setup, background, stacked)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def cached_backdrop(data_key: str, standardise: bool, start: tuple, dark: bool, size: tuple,
+                    stacked: bool, _dataset):  # fmt: skip
+    """The loss surface behind the animation (``data_key`` names the dataset: "seed",
+    "generated:(its arguments)" or "csv:digest:x:y"): kept while α, the optimizer or the budget
+    change (a quarter of a rerun's server time when it was drawn anew for each α)."""
+    return page_backdrop(_dataset.problem(standardise), start, dark, size, stacked)
 
 
 def source_changed() -> None:
@@ -59,8 +70,8 @@ with st.sidebar:
                     (left, right)[i % 2].number_input(
                         label, *state.bounds(FORM, key), key=P + key, format="%.4g"
                     )
-            arguments = (st.session_state[P + k] for k in ds.GENERATOR_ARGUMENTS)
-            dataset, data_key = datasets.generate(*arguments), "generated"
+            arguments = tuple(st.session_state[P + k] for k in ds.GENERATOR_ARGUMENTS)
+            dataset, data_key = datasets.generate(*arguments), f"generated:{arguments}"
         else:
             try:
                 dataset, data_key = widgets.uploaded_data(P, text.CSV_HELP)

@@ -178,6 +178,26 @@ def test_adaptive_sgd_on_many_points_is_capped_with_a_note():
     assert max(table(at)["steps"]) == data_runs.MAX_LOOP_STEPS
 
 
+def _surface(at: AppTest) -> list:
+    """The loss surface behind the animation: its level lines and its colour field."""
+    animation = charts(at)[0]
+    lines = [trace for trace in animation["data"] if trace.get("name") == "level lines"]
+    return lines + animation["layout"]["images"]
+
+
+def test_the_loss_surface_is_kept_for_a_new_rate_and_redrawn_for_new_data():
+    at = run_page(src="generated", n="300", lr="0.005")
+    surface = _surface(at)
+    assert len(surface) == 2
+    at.number_input(key="data_learning_rate").set_value(0.007).run()
+    assert_ok(at)
+    assert _surface(at) == surface  # same data, same start: the same surface
+    at.number_input(key="data_data_seed").set_value(at.number_input(key="data_data_seed").value + 1)
+    at.run()
+    assert_ok(at)
+    assert _surface(at) != surface  # other points: another least-squares surface
+
+
 # The setup, its link and its runs, without the page ----------------------------------------
 
 

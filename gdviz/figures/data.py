@@ -241,21 +241,29 @@ def loss_figure(comparison: Comparison, height: int = 360) -> go.Figure:
     return figure(traces, layout)
 
 
+def page_backdrop(
+    problem, start, dark: bool = False, size=(600, 1000), stacked: bool = False
+) -> Backdrop:
+    """The animation's loss surface over θ-space for ``start`` = θ₀ (``size`` = (height, width)
+    of the page's figure; ``stacked``: the scatter under the contour, for a phone). It does not
+    depend on α, the optimizer or the budget, so a page can keep it while those change."""
+    window = theta_window(problem.solution, np.asarray(start, dtype=float))
+    height, width = size
+    plot_width = width if stacked else int(width * SPLIT[0]) + 60
+    return theta_backdrop(problem, window, height, dark, plot_width)
+
+
 def page_figures(
     comparison: Comparison,
     dataset: Dataset,
     setup,
-    dark: bool = False,
-    size=(600, 1000),
+    background: Backdrop | None = None,
     stacked: bool = False,
 ) -> tuple[go.Figure, go.Figure]:
-    """The page's two figures: the animated contour + scatter (at most ``size`` = (height,
-    width) pixels; ``dark``: the colour field for the dark theme; ``stacked``: the scatter
-    under the contour, for a phone), and the loss curves."""
-    problem = comparison.problem
-    window = theta_window(problem.solution, np.array([setup.start_0, setup.start_1]))
-    height, width = size
-    plot_width = width if stacked else int(width * SPLIT[0]) + 60
-    background = theta_backdrop(problem, window, height, dark, plot_width)
+    """The page's two figures: the animated contour + scatter over ``background`` (by default
+    :func:`page_backdrop` of the setup's start, light, 600 × 1000 px), and the loss curves."""
+    if background is None:
+        start = (setup.start_0, setup.start_1)
+        background = page_backdrop(comparison.problem, start, stacked=stacked)
     animation = comparison_figure(comparison, dataset, setup.standardise, background, stacked)
     return animation, loss_figure(comparison)
