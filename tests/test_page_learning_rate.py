@@ -8,6 +8,7 @@ import pytest
 from apptest_helpers import ROOT, chart_specs, run_script
 from streamlit.testing.v1 import AppTest
 
+from gdviz.figures.animation import frame_count
 from gdviz.lessons.learning_rate.setup import SECTIONS
 from gdviz.messages import NAMES
 from gdviz.optimizers import OPTIMIZERS
@@ -45,6 +46,7 @@ def test_side_by_side_is_one_figure_a_panel_per_rate_and_one_play_all():
                                                                                "y5"}  # fmt: skip
     assert panels["layout"]["updatemenus"][0]["buttons"][0]["label"] == "▶ Play all"
     assert len(panels["frames"][-1]["traces"]) == 5 * 4  # each panel's path, point, arrow, label
+    assert len(panels["frames"]) <= frame_count(10**6, runs=5)  # five runs share the budget
     titles = " ".join(annotation["text"] for annotation in panels["layout"]["annotations"])
     for phrase in ("still descending", "converged in 250 steps", "oscillating", "diverging from"):
         assert phrase in titles

@@ -111,7 +111,7 @@ def side_by_side_figure(
     """One small panel per run in a grid of up to ``columns``, all moved by ONE "Play all"
     button and one step slider (a shared set of frame steps), each titled."""
     longest = max(view.trajectory.steps for view in views)
-    steps = frame_steps(longest, frame_count(longest))  # each panel: a single run's budget
+    steps = frame_steps(longest, frame_count(longest, len(views)))  # the budget, shared
 
     def label(first: bool):  # the step, once: every panel is at the same step
         return (lambda step: f"step {step}") if first else (lambda step: "")
