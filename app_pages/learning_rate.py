@@ -2,17 +2,12 @@
 
 import streamlit as st
 
-from app_pages import challenges, instant_rate, state, views, widgets
+from app_pages import challenges, state, views, widgets
+from app_pages import lab_sections as sections
+from app_pages.lab_sections import theory
 from app_pages.state import LAB as FORM
-from gdviz.figures import basins as basin_figures
-from gdviz.figures import cobweb
-from gdviz.figures import lab as figures
-from gdviz.figures.lab_sweep import sweep_figure
 from gdviz.lessons.common import preset_fields
-from gdviz.lessons.learning_rate import basins
-from gdviz.lessons.learning_rate import runs as lab_runs
 from gdviz.lessons.learning_rate import setup as lab_settings
-from gdviz.lessons.learning_rate import sweep as lab_sweep
 from gdviz.lessons.learning_rate import theory as lab
 from gdviz.presets import PRESETS
 
@@ -20,13 +15,6 @@ P, ss, TEXT = FORM.prefix, st.session_state, lab_settings.TEXT
 problems = state.open_form(FORM)
 shown = state.display()
 ss[P + "sweep_range"] = tuple(widgets.nearest_rate(rate) for rate in ss[P + "sweep_range"])
-theory = st.cache_resource(max_entries=64, show_spinner=False)(lab.theory)  # key: setup.theory_key
-
-
-@st.cache_resource(max_entries=32, show_spinner=False)
-def compute(_work, setup: lab_settings.LabSetup):
-    """``_work(setup, theory)``, e.g. ``lab_sweep.sweep`` (not hashed: ``setup.section`` is)."""
-    return _work(setup, theory(setup.theory_key))
 
 
 def suggest(spread_only: bool = False, preset: bool = False) -> None:
@@ -59,14 +47,7 @@ if section == "intuition":
     section_controls(section)
     setup = state.current(FORM)
     state.publish(FORM, setup)
-    run, regime, product, sentence = lab_runs.parabola(
-        setup.curvature, setup.rate_1d, setup.start_1d
-    )
-    st.markdown(f"{views.badge(regime, f'α·f″ = {product:.3g} → {regime}')} {sentence}")
-    height = views.chart_height(300, least=360, most=640)
-    views.chart(cobweb.intuition_figure(run, setup.curvature, setup.rate_1d, height),
-                P + "intuition_chart")  # fmt: skip
-    st.caption(TEXT["cobweb"])
+    sections.intuition(setup)
     st.stop()
 with st.sidebar:
     with widgets.group("Function and start θ₀", "function", essential=True):
@@ -117,49 +98,9 @@ if f is None:
 info = theory(setup.theory_key)
 window, minima = lab.window_of(setup, f), lab.known_minima(setup)
 height = views.chart_height({"side": 310, "schedules": 290}.get(section, 300), least=400)
-if section == "side":
-    runs = compute(lab_runs.side_by_side, key)
-    paths = figures.run_views(runs, setup.overlay)
-    background = None
-    columns, width = 1, views.chart_width()
-    if not setup.overlay:
-        columns, width, height = figures.side_by_side_size(
-            window, f.dimension, len(runs), width, height, views.on_a_phone()
-        )
-    if f.dimension == 2:
-        background = views.cached_backdrop(setup.function, window, minima, dark, height, width)
-    if setup.overlay:
-        chart = figures.paths_figure(f, window, minima, paths, background, height=height)
-    else:
-        zig_zag = {True: ", oscillating", False: ""}
-        titles = [f"<b>{run.name}</b><br>{run.verdict.label}{zig_zag[run.verdict.oscillating]}"
-                  for run in runs]  # fmt: skip
-        chart = figures.side_by_side_figure(f, window, minima, paths, titles, background, height,
-                                            columns)  # fmt: skip
-    views.chart(chart, P + "side_chart")
-    if shown.shows("losses"):
-        views.chart(figures.losses_figure(paths, info.f_star), P + "side_losses")
-elif section == "instant":
-    family = compute(lab_runs.instant_family, key)
-    instant_rate.show_family(family, setup.function, window, minima, f"Hessian {info.where}")
-    st.caption(TEXT["instant"])
-elif section == "sweep":
-    result = compute(lab_sweep.sweep, key)
-    st.markdown(views.heading(result.yours.name, result.yours.verdict))
-    views.chart(sweep_figure(result, height), P + "sweep_chart")
-    st.caption(TEXT["sweep"].format(count=len(result.rates), steps=setup.max_steps))
-elif section == "schedules":
-    runs = compute(lab_runs.schedule_runs, key)
-    views.chart(figures.schedules_figure(runs, info.f_star, height), P + "schedules_chart")
-    st.markdown(views.verdict_table(runs, "Schedule"))
-    st.caption(TEXT["schedules"])
-elif f.dimension != 2:
-    st.info(TEXT["basins_1d"])
-else:
-    basin_map = views.kept(key, basins.basin_map, f"Running {setup.resolution**2:,} starts…")
-    chart = basin_figures.basin_figure(basin_map, (setup.start_x, setup.start_y), height, dark=dark)
-    views.chart(chart, P + "basin_chart")
-    st.caption(TEXT["basins"].format(steps=setup.basin_steps))
+sections.DRAW[section](
+    sections.Scene(setup, key, f, info, window, minima, height, dark, shown.shows("losses"))
+)
 if shown.shows("math"):
     st.caption(info.sentence(setup.learning_rate if f.dimension == 1 else None))
 st.caption(TEXT["intro"])
