@@ -11,6 +11,7 @@ import streamlit as st
 
 from gdviz.lessons.predict import answers
 from gdviz.lessons.predict.challenge import MAX_CHALLENGES, QUESTIONS, Challenge, from_fields, token
+from gdviz.lessons.predict.problem import ChallengeError
 
 DRAFT = "predict_draft"
 PAGE_PATHS = ("/learning-rate", "/data", "/predict")  # the url_paths of pages other than /
@@ -21,7 +22,7 @@ def solved(challenge: Challenge) -> tuple[answers.Solution | None, str]:
     """The challenge's computed answer, or why it cannot be asked (both cached)."""
     try:
         return answers.solve(challenge), ""
-    except answers.ChallengeError as error:
+    except ChallengeError as error:
         return None, str(error)
 
 

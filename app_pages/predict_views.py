@@ -14,6 +14,7 @@ from gdviz.figures.data import theta_backdrop
 from gdviz.lessons.predict import answers, course, words
 from gdviz.lessons.predict.challenge import Challenge, unpack
 from gdviz.lessons.predict.course import Lesson
+from gdviz.lessons.predict.problem import preset_of, problem_of, start_of, window_of
 
 LOG = "predict_log"  # challenge token → {"response", "points", "correct"}, in commit order
 
@@ -47,8 +48,8 @@ def quiz_of(link: str) -> tuple[tuple[Lesson, ...], list[str]]:
 @st.cache_resource(max_entries=64, show_spinner=False)
 def _picture(challenge: Challenge, size: int, dark: bool):
     """The problem, its view and (2-D) its contour background (``dark``: the dark field)."""
-    problem = answers.problem_of(challenge)
-    window = answers.window_of(challenge, problem)
+    problem = problem_of(challenge)
+    window = window_of(challenge, problem)
     if challenge.question == "variants":
         return problem, window, theta_backdrop(problem, window, size, dark=dark)
     if problem.dimension == 1:
@@ -66,7 +67,7 @@ def chart(challenge, solution, played: bool, key: str, height: int = 480, clicka
     """Before: the contour (or curve) and the start only. After: the runs, animated."""
     problem, window, background = _picture(challenge, height, state.look().dark)
     marked = marks(challenge, solution)
-    start = answers.start_of(challenge, problem)
+    start = start_of(challenge, problem)
     if background is None:  # a 1-D function
         figure = (
             figures.after_curve(
@@ -132,7 +133,7 @@ def response_input(question: answers.Question, key: str, disabled: bool = False,
 def setup_line(challenge: Challenge) -> None:
     """f in LaTeX (when there is one) and the setup in words."""
     if challenge.question != "variants":
-        problem = answers.problem_of(challenge)
+        problem = problem_of(challenge)
         st.latex(problem.latex)
     st.caption(plain(words.describe(challenge)))
 
@@ -235,7 +236,7 @@ def playground_values(challenge: Challenge, solution: answers.Solution):
             "start_1": challenge.start_y,
         }
         return state.DATA, "app_pages/data.py", fields
-    preset = answers.preset_of(challenge)
+    preset = preset_of(challenge)
     fields = {
         name: getattr(challenge, name)
         for name in state.PLAYGROUND.names

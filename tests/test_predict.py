@@ -22,6 +22,7 @@ from gdviz.lessons.predict.challenge import (
     token,
     unpack,
 )
+from gdviz.lessons.predict.problem import FLIPS, ChallengeError, what_it_did
 from gdviz.lessons.predict.setup import PredictSetup, decode, encode
 from gdviz.optimizers import OPTIMIZERS
 from gdviz.presets import PRESETS
@@ -108,7 +109,7 @@ def check_against_engine(challenge: Challenge, solution: answers.Solution) -> No
         along = np.diff(run.points, axis=0) @ top
         along = along[np.abs(along) > 1e-6 * np.abs(along).max()]
         flips = int(np.sum(np.sign(along[1:]) != np.sign(along[:-1])))
-        assert (flips >= answers.FLIPS) == (answer == "oscillates")
+        assert (flips >= FLIPS) == (answer == "oscillates")
 
 
 def check_variants(challenge: Challenge, solution: answers.Solution) -> None:
@@ -190,7 +191,7 @@ def preset_challenges():
 def test_generated_answers_match_direct_engine_runs(challenge):
     try:
         solution = answers.solve(challenge)
-    except answers.ChallengeError as error:  # a setup this question cannot fairly ask
+    except ChallengeError as error:  # a setup this question cannot fairly ask
         assert str(error)
         return
     check_against_engine(challenge, solution)
@@ -202,7 +203,7 @@ def test_outcomes_across_the_stability_limit_match_the_engine(rate, optimizer):
     challenge = Challenge(learning_rate=rate, optimizer=optimizer, max_steps=3000)
     try:
         solution = answers.solve(challenge)
-    except answers.ChallengeError:
+    except ChallengeError:
         return
     check_against_engine(challenge, solution)
     if optimizer == "gd":  # exact theory on a quadratic: α·λmax against 1 and 2 (λmax = 20)
@@ -222,12 +223,12 @@ def test_choices_never_depend_on_the_run():
 def test_what_it_did_reads_the_engine_status():
     bowl = parse_objective("x^2 + 10y^2")
     run = descend(bowl, [-2.6, 1.2], optimizers.gd(0.1), max_steps=500)  # α·λmax = 2 exactly
-    assert answers.what_it_did(bowl, run) == "cycling"
-    with pytest.raises(answers.ChallengeError, match="cycles"):
+    assert what_it_did(bowl, run) == "cycling"
+    with pytest.raises(ChallengeError, match="cycles"):
         answers.solve(Challenge(learning_rate=0.1, max_steps=500))
     log = parse_objective("log(x) + y^2")
     run = descend(log, [1.0, 1.0], optimizers.gd(0.5))
-    assert answers.what_it_did(log, run) in ("undefined", "unbounded")
+    assert what_it_did(log, run) in ("undefined", "unbounded")
 
 
 def test_grading():

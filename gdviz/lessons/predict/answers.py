@@ -1,10 +1,11 @@
-r"""A challenge's question, and its answer as the engine and the theory compute it.
+r"""A challenge's question, its answer as the engine and the theory compute it, and grades.
 
 Nothing here is typed by hand: :func:`solve` runs the challenge's setup through
 :func:`gdviz.engine.descend` (batched where it sweeps α or races optimizers) and reads the
 answer off the runs; the explanation quotes the theory ($\alpha\lambda_{max}$ against 1 and 2,
-$\kappa$, momentum's limit). :func:`what_it_did` is the one place where a run becomes an
-answer choice.
+$\kappa$, momentum's limit). The setup and its runs are :mod:`gdviz.lessons.predict.problem`
+(where :func:`~gdviz.lessons.predict.problem.what_it_did` makes a run an answer choice), the
+curvature :mod:`gdviz.lessons.predict.theory`.
 
 >>> from gdviz.lessons.predict.challenge import Challenge
 >>> solution = solve(Challenge(learning_rate=0.09))
@@ -21,29 +22,29 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from gdviz import datasets
-from gdviz.engine import Trajectory, descend
+from gdviz.engine import descend
 from gdviz.field import Window
-from gdviz.lessons.common import RATE, Run, make_optimizer, objective, start_point, view_window
-from gdviz.lessons.predict import words
+from gdviz.lessons.common import RATE, Run
+from gdviz.lessons.predict import explanations, words
 from gdviz.lessons.predict.challenge import QUESTIONS, Challenge
+from gdviz.lessons.predict.problem import (
+    ChallengeError,
+    lowest_eigenvalue,
+    optimizer_of,
+    preset_of,
+    problem_of,
+    run,
+    start_of,
+    what_it_did,
+    window_of,
+)
+from gdviz.lessons.predict.theory import theory_of
 from gdviz.optimizers import OPTIMIZERS
-from gdviz.parser import ParseError
-from gdviz.presets import PRESETS, Preset
-from gdviz.schedules import make_schedule
-from gdviz.theory import curvature, stability_limit
-from gdviz.verdicts import verdict
 
-FLIPS = 3  # an oscillating run reverses along the steep direction at least this often
-SIGNIFICANT = 1e-6  # steps shorter than this share of the longest one are not counted
 CLOSE = 10**0.1  # a threshold guess within this factor (about 26 %) counts as right
 SWEEP = 64  # rates in the threshold's first batched sweep; then two rounds of REFINE
 REFINE = 32
 MAX_MINIMA = 6
-
-
-class ChallengeError(ValueError):
-    """This setup cannot be asked as this question; the message says why, for a student."""
 
 
 @dataclass(frozen=True)
@@ -97,201 +98,6 @@ class Solution:
 class Grade:
     points: int  # 0 … 100
     correct: bool
-
-
-# --- the problem a challenge is about -------------------------------------------------------
-
-
-def problem_of(challenge: Challenge):
-    """The parsed function, or the least-squares problem of the data (``variants``)."""
-    if challenge.question == "variants":
-        dataset = (
-            datasets.generate(challenge.n, 1.0, 2.0, 1.0, 0.0, 10.0, challenge.data_seed)
-            if challenge.data == "generated"
-            else datasets.seed_dataset()
-        )
-        return dataset.problem(challenge.standardise)
-    try:
-        return objective(challenge.function)
-    except ParseError as error:
-        raise ChallengeError(f"Its function cannot be used: {error}") from None
-
-
-def start_of(challenge: Challenge, problem) -> np.ndarray:
-    return start_point(challenge, getattr(problem, "dimension", 2))
-
-
-def preset_of(challenge: Challenge) -> Preset | None:
-    """The preset whose function this is (same text up to spaces), if any."""
-    text = " ".join(challenge.function.split())
-    return next((p for p in PRESETS.values() if " ".join(p.text.split()) == text), None)
-
-
-def window_of(challenge: Challenge, problem) -> Window:
-    """The view: the preset's, else a square around the origin holding the start and the
-    minimum GD finds from it (the θ-plane around θ* for data)."""
-    start = start_of(challenge, problem)
-    if hasattr(problem, "solution"):  # data: θ-space around θ*
-        centre = np.asarray(problem.solution, dtype=float)
-        reach = max(0.5, 1.3 * float(np.max(np.abs(start - centre))))
-        return Window(centre[0] - reach, centre[0] + reach, centre[1] - reach, centre[1] + reach)
-    preset = preset_of(challenge)
-    if preset or problem.dimension == 1:
-        return view_window(problem, challenge, preset)
-    far = np.abs(np.concatenate([start, minimum_near(challenge, problem)]))
-    reach = max(3.0, 1.3 * float(np.max(far[np.isfinite(far)], initial=0.0)))
-    return Window(-reach, reach, -reach, reach)
-
-
-def optimizer_of(challenge: Challenge, learning_rate=None, name: str | None = None):
-    """The challenge's optimizer (or ``name``) on its schedule around ``learning_rate``."""
-    rate = challenge.learning_rate if learning_rate is None else learning_rate
-    schedule = make_schedule(challenge.schedule, rate, **challenge.schedule_parameters)
-    return make_optimizer(challenge, schedule, name)
-
-
-def run(challenge: Challenge, problem, learning_rate=None, name=None, **rules) -> Trajectory:
-    """One run of the setup (or a batch: ``learning_rate`` an array), with its stop rules."""
-    start = start_of(challenge, problem)
-    if np.ndim(learning_rate) == 1:
-        start = np.tile(start, (len(learning_rate), 1))
-    stop = {
-        "max_steps": challenge.max_steps,
-        "grad_tol": challenge.grad_tol,
-        "value_tol": challenge.value_tol,
-    } | rules
-    return descend(problem, start, optimizer_of(challenge, learning_rate, name), **stop)
-
-
-# --- what a run did -------------------------------------------------------------------------
-
-
-FROM_VERDICT = {  # gdviz.verdict's kinds (branch ``verdict``) → this lesson's outcome choices
-    "converged": "converges",
-    "saddle": "saddle",
-    "too_slow": "too_slow",
-    "cycling": "cycling",
-    "diverging": "diverges",
-    "unbounded": "unbounded",
-    "undefined": "undefined",
-    "stalled": "too_slow",  # α decayed to 0 before it got there
-}
-
-
-def what_it_did(problem, trajectory: Trajectory) -> str:
-    """The outcome choice a single run earns, from the engine's status, values and steps:
-    ``converges``, ``oscillates`` (converges, overshooting the steep direction back and forth),
-    ``too_slow`` (the budget ran out while f still fell over its last tenth), ``diverges``
-    (f grew), ``unbounded`` (f fell without bound), ``saddle`` (∇f ≈ 0 where the Hessian has a
-    negative eigenvalue), or, for runs no outcome question is asked about, ``cycling`` and
-    ``undefined``.
-
-    This is the one mapping from a run to an answer: the app's one verdict
-    (:func:`gdviz.verdict`) in this lesson's answer choices; "oscillates but converges" is
-    the question's own split of ``converged`` (:func:`oscillating`).
-    """
-    kind = verdict(problem, trajectory).kind
-    if kind == "converged" and oscillating(problem, trajectory):
-        return "oscillates"  # this question's own split: ≥ FLIPS reversals along the steep axis
-    return FROM_VERDICT[kind]
-
-
-def _lowest_eigenvalue(problem, point: np.ndarray) -> float:
-    if not hasattr(problem, "hessian") or not np.all(np.isfinite(point)):
-        return math.nan
-    with np.errstate(all="ignore"):
-        hessian = np.atleast_2d(np.asarray(problem.hessian(point), dtype=float))
-    return curvature(hessian).smallest
-
-
-def steep_direction(problem, point: np.ndarray) -> np.ndarray:
-    """The top eigenvector of the Hessian at ``point`` (the first axis if it is not finite)."""
-    d = len(point)
-    with np.errstate(all="ignore"):
-        hessian = np.atleast_2d(np.asarray(problem.hessian(point), dtype=float))
-    if not np.all(np.isfinite(hessian)):
-        return np.eye(d)[0]
-    return np.linalg.eigh((hessian + hessian.T) / 2)[1][:, -1]
-
-
-def oscillating(problem, trajectory: Trajectory) -> bool:
-    """Successive steps reverse along the steep direction at least ``FLIPS`` times (GD does so
-    at every step when 1 < αλmax < 2; momentum swings past the minimum and back)."""
-    moves = np.diff(np.asarray(trajectory.points, dtype=float), axis=0)
-    if len(moves) < FLIPS + 1 or not np.all(np.isfinite(moves)):
-        return False
-    along = moves @ steep_direction(problem, trajectory.points[-1])
-    big = np.abs(along) > SIGNIFICANT * np.max(np.abs(along))
-    signs = np.sign(along[big])
-    return int(np.sum(signs[1:] != signs[:-1])) >= FLIPS
-
-
-# --- theory: curvature at the minimum -------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Theory:
-    """The Hessian's eigenvalues at the minimum the run heads for and the stability limit
-    they imply for the challenge's optimizer (NaN for adaptive ones, inf without curvature)."""
-
-    point: np.ndarray
-    eigenvalues: np.ndarray
-    limit: float
-    exact: bool  # f is a quadratic, so the limit is exact rather than local
-
-    @property
-    def largest(self) -> float:
-        return float(self.eigenvalues[-1])
-
-    @property
-    def smallest(self) -> float:
-        return float(self.eigenvalues[0])
-
-    @property
-    def condition(self) -> float:
-        return self.largest / self.smallest if self.smallest > 0 else math.inf
-
-
-def is_quadratic(problem) -> bool:
-    """f's Hessian is constant (a data problem's always is)."""
-    exprs = getattr(problem, "hessian_exprs", None)
-    if exprs is None:
-        return hasattr(problem, "n_samples")
-    return all(not e.free_symbols for row in exprs for e in row)
-
-
-def minimum_near(challenge: Challenge, problem) -> np.ndarray:
-    """Where plain GD from the start settles (the lowest end over 16 rates in one batched
-    run), else the preset's minimum nearest the start, else the start."""
-    start = start_of(challenge, problem)
-    if hasattr(problem, "solution"):
-        return np.asarray(problem.solution, dtype=float)
-    rates = np.logspace(-4, 0.5, 16)
-    runs = descend(
-        problem,
-        np.tile(start, (16, 1)),
-        OPTIMIZERS["gd"].make(rates),
-        max_steps=3000,
-        grad_tol=1e-8,
-    )
-    done = np.flatnonzero(runs.converged)
-    done = [i for i in done if _lowest_eigenvalue(problem, runs.final_point[i]) > 0]
-    if done:
-        return runs.final_point[min(done, key=lambda i: runs.values[-1, i])]
-    preset = preset_of(challenge)
-    if preset and preset.minima:
-        known = np.asarray(preset.minima, dtype=float)
-        return known[np.argmin(np.linalg.norm(known - start, axis=-1))]
-    return start
-
-
-def theory_of(challenge: Challenge, problem, name: str | None = None) -> Theory:
-    point = minimum_near(challenge, problem)
-    with np.errstate(all="ignore"):
-        hessian = np.atleast_2d(np.asarray(problem.hessian(point), dtype=float))
-    name = name or challenge.optimizer
-    limit = stability_limit(hessian, name, challenge.momentum)
-    return Theory(point, curvature(hessian).eigenvalues, limit, is_quadratic(problem))
 
 
 # --- the question ---------------------------------------------------------------------------
@@ -403,7 +209,7 @@ def minima_of(challenge: Challenge, problem) -> tuple[tuple[float, ...], ...]:
         end = runs.final_point[i]
         inside = window.x_min <= end[0] <= window.x_max
         new = all(np.linalg.norm(end - other) > reach for other in found)
-        if inside and new and _lowest_eigenvalue(problem, end) > 0:
+        if inside and new and lowest_eigenvalue(problem, end) > 0:
             found.append(end)
     with np.errstate(all="ignore"):
         found.sort(key=lambda m: float(problem.value(m)))
@@ -444,7 +250,7 @@ def _outcome(challenge, problem, question) -> Solution:
     if did not in question.ids:
         raise ChallengeError(words.cannot_ask(did))
     theory = theory_of(challenge, problem)
-    lines = words.explain_outcome(challenge, did, theory, trajectory)
+    lines = explanations.explain_outcome(challenge, did, theory, trajectory)
     verdict = f"It {words.OUTCOME_VERBS.get(did, did)}. {trajectory.message}"
     if did == "too_slow":
         verdict += f" It ends at θ = {words.point(trajectory.points[-1])}."
@@ -487,7 +293,7 @@ def _threshold(challenge, problem, question) -> Solution:
         Run(_label(challenge, rate=rate), run(challenge, problem, rate)) for rate in (shown, beyond)
     )
     verdict = words.threshold_verdict(largest, challenge)
-    lines = words.explain_threshold(challenge, largest, theory)
+    lines = explanations.explain_threshold(challenge, largest, theory)
     return Solution(question, (), largest, runs, verdict, lines)
 
 
@@ -503,7 +309,7 @@ def _race(challenge, problem, question) -> Solution:
     fastest = min(steps.values(), default=None)
     winners = tuple(n for n, s in steps.items() if s == fastest) or ("none",)
     theory = theory_of(challenge, problem, "gd")
-    lines = words.explain_race(challenge, steps, theory)
+    lines = explanations.explain_race(challenge, steps, theory)
     verdict = words.race_verdict(winners, steps, challenge.max_steps)
     return Solution(question, winners, None, tuple(runs), verdict, lines)
 
@@ -513,7 +319,7 @@ def _steps(challenge, problem, question) -> Solution:
     n = int(trajectory.steps)
     answer = bucket_of(n) if bool(trajectory.converged) else "never"
     theory = theory_of(challenge, problem)
-    lines = words.explain_steps(challenge, trajectory, theory)
+    lines = explanations.explain_steps(challenge, trajectory, theory)
     verdict = f"It took {n:,} steps. {trajectory.message}"
     return Solution(
         question, (answer,), None, (Run(_label(challenge), trajectory),), verdict, lines
@@ -532,7 +338,7 @@ def _basin(challenge, problem, question) -> Solution:
     reach = 1e-2 * math.hypot(window.x_max - window.x_min, window.y_max - window.y_min)
     at_minimum = bool(trajectory.converged) and nearest >= 0 and distances[nearest] < reach
     answer = words.letter(nearest) if at_minimum else "none"
-    lines = words.explain_basin(challenge, answer, minima, trajectory)
+    lines = explanations.explain_basin(challenge, answer, minima, trajectory)
     verdict = words.basin_verdict(answer, minima, trajectory)
     return Solution(
         question, (answer,), None, (Run(_label(challenge), trajectory),), verdict, lines, minima
@@ -566,7 +372,7 @@ def _variants(challenge, problem, question) -> Solution:
     winners = tuple(n for n, d in distances.items() if d <= closest * (1 + 1e-9))
     theory = theory_of(challenge, problem)
     row_limit = 1.0 / float(np.max(np.sum(problem.X**2, axis=1)))
-    lines = words.explain_variants(challenge, distances, theory, m, row_limit)
+    lines = explanations.explain_variants(challenge, distances, theory, m, row_limit)
     verdict = words.variants_verdict(winners, distances)
     return Solution(
         question, winners, None, tuple(runs), verdict, lines, (tuple(map(float, problem.solution)),)
