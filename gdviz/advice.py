@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from gdviz.evidence import WINDOW
-from gdviz.messages import BEST_CLAUSE, EXACT, FORMULAS, LOCAL, Lazy, advise, number, point
+from gdviz.formatting import number, point
+from gdviz.messages import BEST_CLAUSE, EXACT, FORMULAS, LOCAL, Lazy, advise
 from gdviz.optimizers import OPTIMIZERS
 from gdviz.theory import eigen_at, is_quadratic, limit_for
 

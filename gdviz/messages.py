@@ -3,7 +3,8 @@
 ``KINDS`` holds, for each kind of verdict, what it means and, for each of its causes, a short
 label (legends, badges) and a message; ``ADVICE`` what would help; ``STOPS`` the engine's bare
 facts (which stop rule fired), for runs read without their problem. The rules that choose
-between them live in :mod:`gdviz.verdicts`; this module only fills in numbers.
+between them live in :mod:`gdviz.verdicts`; this module only fills in numbers (written by
+:mod:`gdviz.formatting`).
 
 >>> label, message = say("diverging", "growing", {"onset": 4, "step": 500, "f_before": "18",
 ...     "f_end": "5.74e9"})
@@ -11,8 +12,6 @@ between them live in :mod:`gdviz.verdicts`; this module only fills in numbers.
 'diverging from step 4'
 >>> message
 'Diverging from step 4: f grew from 18 to 5.74e9 by step 500 and never came back down.'
->>> steps(1), steps(0), number(1e-06), number(float("-inf")), point([-2.6, 1.2])
-('1 step', '0 steps', '1e-6', '−∞', '(-2.6, 1.2)')
 >>> went(6.25, 6.25), went(2.0, 1.0), went(1.0, float("nan"))
 ('unchanged', 'down', 'undefined')
 """
@@ -22,6 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
+from gdviz.formatting import number, steps
 
 
 @dataclass(frozen=True)
@@ -332,30 +333,3 @@ def rate_against_limit(rate: float, limit: float) -> str:
 def condition(kappa: float) -> str:
     """'κ = 10', or a sentence instead of 'κ = inf' where the Hessian is not positive definite."""
     return f"κ = {number(kappa)}" if np.isfinite(kappa) and kappa > 0 else NO_CONDITION
-
-
-def steps(n: int) -> str:
-    """'1 step', '143 steps'."""
-    return f"{n:,} step" + ("" if n == 1 else "s")
-
-
-def number(value: float) -> str:
-    """Three significant digits, exponents without '+' or leading zeros: 1e12, 1e-6, −∞."""
-    value = float(value)
-    if value != value:
-        return "NaN"
-    if value in (np.inf, -np.inf):
-        return "∞" if value > 0 else "−∞"
-    text = f"{value + 0.0:.3g}"
-    if "e" not in text:
-        return text
-    mantissa, exponent = text.split("e")
-    sign, digits = ("-", exponent[1:]) if exponent[0] == "-" else ("", exponent.lstrip("+"))
-    return f"{mantissa}e{sign}{digits.lstrip('0') or '0'}"
-
-
-def point(values) -> str:
-    """'(-2.6, 1.2)', or '2.5' in one dimension; rounding noise below 1e-9 shown as 0."""
-    values = np.atleast_1d(np.asarray(values, dtype=float))
-    shown = [number(0.0 if abs(v) < 1e-9 else v) for v in values]
-    return shown[0] if len(shown) == 1 else "(" + ", ".join(shown) + ")"

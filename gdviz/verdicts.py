@@ -51,7 +51,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from gdviz import advice, evidence, messages, probes
-from gdviz.messages import number, point, steps
+from gdviz.formatting import number, point, steps
 from gdviz.theory import eigen_at, is_quadratic
 
 if TYPE_CHECKING:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gdviz import evidence, messages, parse_objective, probes
+from gdviz import evidence, formatting, messages, parse_objective, probes
 
 
 def gd_path(rate: float, steps: int, start: float = 1.0, curvature: float = 2.0) -> np.ndarray:
@@ -139,10 +139,10 @@ def test_pole_crossing_sees_poles_not_kinks_or_big_smooth_steps():
 
 
 def test_words_for_numbers_points_and_steps():
-    assert messages.steps(1) == "1 step" and messages.steps(12_345) == "12,345 steps"
-    assert messages.number(1e12) == "1e12" and messages.number(0.0943) == "0.0943"
-    assert messages.number(float("nan")) == "NaN" and messages.number(float("inf")) == "∞"
-    assert messages.point([1e-12, -2.0]) == "(0, -2)" and messages.point([2.5]) == "2.5"
+    assert formatting.steps(1) == "1 step" and formatting.steps(12_345) == "12,345 steps"
+    assert formatting.number(1e12) == "1e12" and formatting.number(0.0943) == "0.0943"
+    assert formatting.number(float("nan")) == "NaN" and formatting.number(float("inf")) == "∞"
+    assert formatting.point([1e-12, -2.0]) == "(0, -2)" and formatting.point([2.5]) == "2.5"
     assert messages.went(6.25, 6.25) == "unchanged"  # never "from 6.25 to 6.25 (UP)"
 
 

@@ -17,6 +17,7 @@ from gdviz.figures import basins as basin_figures
 from gdviz.figures import lab as figures
 from gdviz.figures.cobweb import intuition_figure
 from gdviz.figures.lab_sweep import sweep_figure
+from gdviz.formatting import steps
 from gdviz.lessons.common import OPTIMIZER_QUERY
 from gdviz.lessons.learning_rate import basins
 from gdviz.lessons.learning_rate import runs as lab_runs
@@ -29,7 +30,7 @@ from gdviz.lessons.learning_rate.setup import (
     decode,
     encode,
 )
-from gdviz.messages import KINDS, NAMES, steps
+from gdviz.messages import KINDS, NAMES
 from gdviz.schedules import SCHEDULES, make_schedule
 from gdviz.verdicts import kinds, verdict
 

@@ -8,9 +8,10 @@ import math
 import numpy as np
 
 from gdviz.datasets import Dataset
+from gdviz.formatting import number, steps
 from gdviz.lessons.data.runs import MAX_KEPT, VARIANTS, Comparison
 from gdviz.lessons.data.setup import DataSetup
-from gdviz.messages import condition, number, rate_against_limit, steps
+from gdviz.messages import condition, rate_against_limit
 from gdviz.problems import LeastSquares
 from gdviz.theory import curvature, stability_limit
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from gdviz.engine import Trajectory, descend
+from gdviz.formatting import point
 from gdviz.lessons.common import Run, make_optimizer, start_point
 from gdviz.lessons.playground.setup import Setup
-from gdviz.messages import condition, point, rate_against_limit
+from gdviz.messages import condition, rate_against_limit
 from gdviz.optimizers import OPTIMIZERS, Optimizer
 from gdviz.presets import Preset
 from gdviz.schedules import make_schedule
