@@ -41,7 +41,8 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 from gdviz.family import rate_family  # noqa: E402
 from gdviz.figures.instant_rate_page import family_html, view_json  # noqa: E402
-from gdviz.verdicts import labels, verdict  # noqa: E402
+from gdviz.verdict_batches import labels  # noqa: E402
+from gdviz.verdicts import verdict  # noqa: E402
 
 CASES = {  # name: (example, optimizer, rules)
     "bowl, gd (stops at convergence)": ("bowl", "gd", {}),
@@ -88,7 +89,7 @@ def server_figures() -> list[tuple[str, float, str]]:
 def verdict_figures() -> list[tuple[str, float, str]]:
     """The labels' share of the work: the verdict on each member one run at a time (as
     ``Trajectory.run(i, problem)`` gives it, and as ``verdict(problem, run(i))``) against
-    :func:`gdviz.verdicts.labels` over the batch (the view's way; the same words)."""
+    :func:`gdviz.verdict_batches.labels` over the batch (the view's way; the same words)."""
     problem, start, *_ = setup("bowl")
     family = rate_family(problem, start, "gd", learning_rate=0.05, grad_tol=0.0)
     runs = range(len(family.rates))

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from gdviz import verdicts
+from gdviz import verdict_batches
 from gdviz.engine import Trajectory, descend
 from gdviz.optimizers import OPTIMIZERS
 from gdviz.theory import curvature, stability_limit
@@ -187,6 +187,6 @@ def rate_family(
 
 def labels(family: Family, problem) -> list[tuple[str, str]]:
     """``(kind, label)`` of every member, in rate order: the verdict on each run
-    (:func:`gdviz.verdicts.labels`, the same words as ``verdict(problem, family.run(i))``), the
-    one place the view's words come from."""
-    return verdicts.labels(problem, family.trajectory)
+    (:func:`gdviz.verdict_batches.labels`, the same words as ``verdict(problem,
+    family.run(i))``), the one place the view's words come from."""
+    return verdict_batches.labels(problem, family.trajectory)

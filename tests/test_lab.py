@@ -32,7 +32,8 @@ from gdviz.lessons.learning_rate.setup import (
 )
 from gdviz.messages import KINDS, NAMES
 from gdviz.schedules import SCHEDULES, make_schedule
-from gdviz.verdicts import kinds, verdict
+from gdviz.verdict_batches import kinds
+from gdviz.verdicts import verdict
 
 
 class Quadratic:

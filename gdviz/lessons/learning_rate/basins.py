@@ -1,6 +1,6 @@
 """Basins of attraction: run every start of a grid and colour it by the minimum it ends at.
 
-Each start gets the app's one verdict (its kind: :func:`gdviz.verdicts.kinds`). A start whose
+Each start gets the app's one verdict (its kind: :func:`gdviz.verdict_batches.kinds`). A start whose
 verdict is "converged" is coloured by the minimum it converged to, local minima included (the
 end points of converged runs are clustered; a preset's minima keep their exact place and order);
 every other start by its verdict's kind: stopped at a saddle, too slow, cycling, diverging, …
@@ -23,7 +23,7 @@ from gdviz.lessons.learning_rate.theory import known_minima, point_text, window_
 from gdviz.messages import KINDS, NAMES
 from gdviz.optimizers import Optimizer
 from gdviz.theory import stability_limit
-from gdviz.verdicts import kinds
+from gdviz.verdict_batches import kinds
 
 BASIN_CHUNK = 5_000  # starts per engine call: the engine keeps whole paths in memory
 BASIN_GRAD_TOL = 1e-4
