@@ -9,7 +9,7 @@ import streamlit as st
 from app_pages import challenges, predict_room, state, views
 from app_pages import predict_views as pv
 from app_pages.state import PREDICT as FORM
-from gdviz import rooms
+from gdviz import room_codes
 from gdviz.lessons.predict.challenge import pack, token
 
 P, ss = FORM.prefix, st.session_state
@@ -35,15 +35,15 @@ ss[P + "number"] = min(max(1, int(ss[P + "number"])), len(quiz))
 
 def join() -> None:
     try:
-        ss[P + "room"] = rooms.normalise_code(ss.get(P + "join_code", ""))
-    except rooms.RoomError as error:
+        ss[P + "room"] = room_codes.normalise_code(ss.get(P + "join_code", ""))
+    except room_codes.RoomError as error:
         ss[P + "join_error"] = str(error)
 
 
 def open_room() -> None:
     try:  # the challenges as read (a link's unusable parts are left out)
         host = pv.store().open_room(pack([lesson.challenge for lesson in quiz]), len(quiz))
-    except rooms.RoomError as error:
+    except room_codes.RoomError as error:
         ss[P + "join_error"] = str(error)
         return
     ss.setdefault(P + "hosting", {})[host.code] = host.token  # the secret stays in the session
@@ -78,7 +78,7 @@ with st.sidebar:
               icon=":material/co_present:", help="Students join on their phones; you lock, "
               "reveal and move on. The room lasts 4 hours.")  # fmt: skip
     for code in ss.get(P + "hosting", {}):
-        st.button(f"Back to room {rooms.display_code(code)}", key=P + "back_" + code,
+        st.button(f"Back to room {room_codes.display_code(code)}", key=P + "back_" + code,
                   on_click=ss.__setitem__, args=(P + "room", code))  # fmt: skip
     own = challenges.draft()
     if own:

@@ -17,7 +17,7 @@ import streamlit as st
 from app_pages import challenges
 from app_pages import predict_views as pv
 from app_pages.state import PREDICT as FORM
-from gdviz import rooms
+from gdviz import room_codes, rooms
 from gdviz.lessons.predict import answers, course
 from gdviz.lessons.predict.challenge import unpack
 
@@ -52,9 +52,9 @@ def show(code: str) -> None:
         room = store.room(code)
         quiz, _ = unpack(room.quiz)
         challenge = quiz[room.position]
-    except (rooms.RoomError, IndexError) as error:
+    except (room_codes.RoomError, IndexError) as error:
         st.title("Predict, then play")
-        reason = str(error) if isinstance(error, rooms.RoomError) else "This room is broken."
+        reason = str(error) if isinstance(error, room_codes.RoomError) else "This room is broken."
         st.error(reason, icon=":material/meeting_room:")
         leave()
         return
@@ -72,7 +72,7 @@ def show(code: str) -> None:
 def act(action: str, code: str, token: str, *args) -> None:
     try:
         getattr(pv.store(), action)(code, token, *args)
-    except rooms.RoomError as error:
+    except room_codes.RoomError as error:
         ss[P + "room_error"] = str(error)
 
 
@@ -84,7 +84,7 @@ def live_count(code: str, version: int, position: int, question) -> None:
         if store.room(code).version != version:
             st.rerun()
         counts = store.counts(code, position)
-    except rooms.RoomError:
+    except room_codes.RoomError:
         st.rerun()
     st.metric("Answers in", pv.total(question, counts))
 
@@ -111,7 +111,7 @@ def controls(room: rooms.Room, token: str) -> None:
 def teacher(room: rooms.Room, token: str, challenge, solution, why_not: str) -> None:
     join = challenges.predict_link(f"room={room.code}")
     st.html(
-        f'{STYLE}<div class="gd-room"><div class="gd-code">{rooms.display_code(room.code)}'
+        f'{STYLE}<div class="gd-room"><div class="gd-code">{room_codes.display_code(room.code)}'
         f'</div><div class="gd-join">Join at <b>{html.escape(join)}</b></div></div>'
     )
     if room.phase == "closed":
@@ -160,7 +160,7 @@ def watch(code: str, version: int) -> None:
     """Wait for the teacher: one read of the room per poll; its change redraws the page."""
     try:
         changed = pv.store().room(code).version != version
-    except rooms.RoomError:
+    except room_codes.RoomError:
         changed = True
     if changed:
         st.rerun()
@@ -175,15 +175,15 @@ def send(code: str, position: int, pick: str, question) -> None:
         response = answers.parse_response(question, raw)
         text = f"{response:.6g}" if question.numeric else response
         pv.store().answer(code, ss[P + "student"], position, text)
-    except (ValueError, rooms.RoomError) as error:
+    except (ValueError, room_codes.RoomError) as error:
         ss[P + "send_error"] = str(error)
 
 
 def student(room: rooms.Room, challenge, solution, why_not: str) -> None:
-    me = ss.setdefault(P + "student", rooms.new_student())
+    me = ss.setdefault(P + "student", room_codes.new_student())
     st.html(
-        f'{STUDENT_STYLE}<div class="gd-where">Room {rooms.display_code(room.code)} · question '
-        f"{room.position + 1} of {room.size}</div>"
+        f'{STUDENT_STYLE}<div class="gd-where">Room {room_codes.display_code(room.code)} · '
+        f"question {room.position + 1} of {room.size}</div>"
     )
     if room.phase == "closed" or solution is None:
         st.info("Your teacher has closed this room. Thank you!" if solution is not None

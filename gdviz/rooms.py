@@ -7,16 +7,14 @@ is created on first use. Every statement is parameterised; every write is one ``
 IMMEDIATE`` transaction, and ``busy_timeout`` makes concurrent writers wait their turn rather
 than fail, so 30 students answering in the same second lose nothing.
 
-* A room's **code** is 8 characters from 31 unambiguous ones (31⁸ ≈ 8.5·10¹¹ codes): short to
-  type, impossible to guess in practice. Rooms expire ``LIFETIME`` after they open.
-* Its **teacher token** (``secrets.token_urlsafe``) is returned once and only its SHA-256 is
-  stored; lock, reveal, next and close need it. It is never part of a join link.
-* **Answers** are anonymous: a random id per student session, one row per student and
-  question (changing an answer updates the row), accepted only while that question is open.
-  Each student may send ``RATE_LIMIT`` answers per ``RATE_WINDOW`` seconds, counted in the
-  database so the limit holds across processes.
+* A room (its code, quiz link, question and phase) expires ``LIFETIME`` after it opens; lock,
+  reveal, next and close need the teacher token that opening it returned. Codes, tokens and
+  what students send are checked by :mod:`gdviz.room_codes`.
+* **Answers** are accepted only while their question is open; storing, rate-limiting and
+  counting them is :mod:`gdviz.room_answers`.
 
 >>> import tempfile, pathlib
+>>> from gdviz.room_codes import new_student
 >>> store = RoomStore(pathlib.Path(tempfile.mkdtemp()) / "rooms.sqlite3")
 >>> host = store.open_room("quiz-link", size=3)
 >>> student = new_student()
@@ -26,17 +24,13 @@ than fail, so 30 students answering in the same second lose nothing.
 >>> store.lock(host.code, "forged-token")
 Traceback (most recent call last):
 ...
-gdviz.rooms.RoomError: Only the teacher who opened this room can do that.
+gdviz.room_codes.RoomError: Only the teacher who opened this room can do that.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import hmac
 import os
-import re
-import secrets
 import sqlite3
 import tempfile
 import time
@@ -44,34 +38,24 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from gdviz import room_answers
+from gdviz.room_codes import (
+    RoomError,
+    check_answer,
+    digest,
+    new_code,
+    new_token,
+    normalise_code,
+    token_matches,
+)
+
 LIFETIME = 4 * 3600.0  # seconds a room stays open
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read off a projector
-CODE_LENGTH = 8
-RATE_LIMIT = 20  # answers one student may send …
-RATE_WINDOW = 10.0  # … per this many seconds
-MAX_STUDENTS = 500  # per question
 MAX_OPEN_ROOMS = 2_000
 MAX_QUIZ = 8_000  # characters of the quiz link a room holds
 BUSY_TIMEOUT = 10.0  # seconds a writer waits for the lock before giving up
 PHASES = ("open", "locked", "revealed", "closed")
-ANSWER = re.compile(r"[A-Za-z0-9_.+-]{1,24}")
-STUDENT = re.compile(r"[0-9a-f]{32}")
 
-MESSAGES = {
-    "invalid_code": "A room code is 8 letters and digits, like ABCD-2345.",
-    "unknown": "There is no room with this code. Check it with your teacher.",
-    "expired": "This room has expired (rooms last 4 hours). Ask your teacher for a new one.",
-    "closed": "Your teacher has closed this room.",
-    "locked": "Answers are locked for this question.",
-    "moved_on": "Your teacher has moved on to another question.",
-    "last": "This was the last question.",
-    "rate_limited": "Too many answers in a few seconds: wait a moment, then send it again.",
-    "forbidden": "Only the teacher who opened this room can do that.",
-    "full": "This question already has the most answers a room takes.",
-    "invalid": "That answer cannot be sent.",
-    "busy": "Too many rooms are open right now. Try again in a while.",
-}
-
+# The rooms table; the tables of their answers are room_answers.SCHEMA.
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS rooms (
     code TEXT PRIMARY KEY,
@@ -85,31 +69,7 @@ CREATE TABLE IF NOT EXISTS rooms (
     expires REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS rooms_expiry ON rooms (expires);
-CREATE TABLE IF NOT EXISTS answers (
-    code TEXT NOT NULL,
-    position INTEGER NOT NULL,
-    student TEXT NOT NULL,
-    answer TEXT NOT NULL,
-    changes INTEGER NOT NULL DEFAULT 0,
-    updated REAL NOT NULL,
-    PRIMARY KEY (code, position, student)
-);
-CREATE TABLE IF NOT EXISTS rate_limits (
-    code TEXT NOT NULL,
-    student TEXT NOT NULL,
-    window_start REAL NOT NULL,
-    sent INTEGER NOT NULL,
-    PRIMARY KEY (code, student)
-);
 """
-
-
-class RoomError(ValueError):
-    """Something a student or teacher can cause; ``reason`` is a key of ``MESSAGES``."""
-
-    def __init__(self, reason: str):
-        super().__init__(MESSAGES[reason])
-        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -139,31 +99,6 @@ def default_path() -> Path:
     return Path(configured) if configured else Path(tempfile.gettempdir()) / "gdviz-rooms.sqlite3"
 
 
-def new_student() -> str:
-    """A random anonymous id for one student session."""
-    return secrets.token_hex(16)
-
-
-def normalise_code(raw: str) -> str:
-    """'abcd-2345 ' → 'ABCD2345'; RoomError('invalid_code') unless 8 allowed characters.
-
-    >>> normalise_code(" abcd-2345"), display_code("ABCD2345")
-    ('ABCD2345', 'ABCD-2345')
-    """
-    code = str(raw)[:40].strip().upper().replace("-", "").replace(" ", "")
-    if len(code) != CODE_LENGTH or any(char not in CODE_ALPHABET for char in code):
-        raise RoomError("invalid_code")
-    return code
-
-
-def display_code(code: str) -> str:
-    return f"{code[:4]}-{code[4:]}"
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(str(token).encode()).hexdigest()
-
-
 class RoomStore:
     """The rooms in one SQLite file (one connection per call, so any thread or process may
     use it)."""
@@ -174,7 +109,7 @@ class RoomStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with contextlib.closing(self._connect()) as connection:
             connection.execute("PRAGMA journal_mode=WAL")
-            connection.executescript(f"BEGIN IMMEDIATE;{SCHEMA}COMMIT;")
+            connection.executescript(f"BEGIN IMMEDIATE;{SCHEMA}{room_answers.SCHEMA}COMMIT;")
 
     def _connect(self) -> sqlite3.Connection:
         connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, isolation_level=None)
@@ -193,17 +128,13 @@ class RoomStore:
                 raise
             connection.execute("COMMIT")
 
-    def _read(self, sql: str, parameters: tuple) -> list[tuple]:
-        with contextlib.closing(self._connect()) as connection:
-            return connection.execute(sql, parameters).fetchall()
-
     # --- the teacher --------------------------------------------------------------------------
 
     def open_room(self, quiz: str, size: int) -> Host:
         """A new room over ``quiz`` (a link of ``size`` challenges), open at its first one."""
         if not 1 <= int(size) <= 100 or len(quiz) > MAX_QUIZ:
             raise RoomError("invalid")
-        token = secrets.token_urlsafe(32)
+        token = new_token()
         now = self.clock()
         with self._write() as db:
             self._purge(db, now)
@@ -211,12 +142,12 @@ class RoomStore:
             if count >= MAX_OPEN_ROOMS:
                 raise RoomError("busy")
             while True:
-                code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+                code = new_code()
                 try:
                     db.execute(
                         "INSERT INTO rooms (code, token_hash, quiz, size, created, expires) "
                         "VALUES (?, ?, ?, ?, ?, ?)",
-                        (code, _digest(token), quiz, int(size), now, now + LIFETIME),
+                        (code, digest(token), quiz, int(size), now, now + LIFETIME),
                     )
                     break
                 except sqlite3.IntegrityError:  # the code exists: draw another
@@ -252,7 +183,7 @@ class RoomStore:
         code = normalise_code(code)
         with self._write() as db:
             room, token_hash = self._row(db, code)
-            if not hmac.compare_digest(_digest(token), token_hash):
+            if not token_matches(token, token_hash):
                 raise RoomError("forbidden")
             if room.phase == "closed":
                 raise RoomError("closed")
@@ -293,8 +224,7 @@ class RoomStore:
         choice ids or a number (the page checks it against the question; the store checks its
         form, so that nothing else can ever be stored)."""
         code = normalise_code(code)
-        if not STUDENT.fullmatch(str(student)) or not ANSWER.fullmatch(str(answer)):
-            raise RoomError("invalid")
+        check_answer(student, answer)
         now = self.clock()
         with self._write() as db:
             room, _ = self._row(db, code)
@@ -304,52 +234,19 @@ class RoomStore:
                 raise RoomError("moved_on")
             if room.phase != "open":
                 raise RoomError("locked")
-            (sent,) = db.execute(
-                "INSERT INTO rate_limits (code, student, window_start, sent) VALUES (?, ?, ?, 1) "
-                "ON CONFLICT (code, student) DO UPDATE SET "
-                "sent = CASE WHEN excluded.window_start - window_start >= ? THEN 1 "
-                "ELSE sent + 1 END, "
-                "window_start = CASE WHEN excluded.window_start - window_start >= ? "
-                "THEN excluded.window_start ELSE window_start END "
-                "RETURNING sent",
-                (code, student, now, RATE_WINDOW, RATE_WINDOW),
-            ).fetchone()
-            if sent > RATE_LIMIT:
-                raise RoomError("rate_limited")
-            known = db.execute(
-                "SELECT 1 FROM answers WHERE code = ? AND position = ? AND student = ?",
-                (code, position, student),
-            ).fetchone()
-            if known is None:
-                (count,) = db.execute(
-                    "SELECT COUNT(*) FROM answers WHERE code = ? AND position = ?",
-                    (code, position),
-                ).fetchone()
-                if count >= MAX_STUDENTS:
-                    raise RoomError("full")
-            db.execute(
-                "INSERT INTO answers (code, position, student, answer, updated) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (code, position, student) DO UPDATE SET "
-                "answer = excluded.answer, changes = changes + 1, updated = excluded.updated",
-                (code, position, student, answer, now),
-            )
+            room_answers.record(db, code, student, position, answer, now)
 
     def answer_of(self, code: str, student: str, position: int) -> str | None:
         """The answer this student has given to question ``position`` (None if none yet)."""
-        rows = self._read(
-            "SELECT answer FROM answers WHERE code = ? AND position = ? AND student = ?",
-            (normalise_code(code), int(position), str(student)),
-        )
-        return rows[0][0] if rows else None
+        code = normalise_code(code)
+        with contextlib.closing(self._connect()) as db:
+            return room_answers.answer_of(db, code, str(student), int(position))
 
     def counts(self, code: str, position: int) -> dict[str, int]:
         """How many students gave each answer to question ``position``."""
-        rows = self._read(
-            "SELECT answer, COUNT(*) FROM answers WHERE code = ? AND position = ? "
-            "GROUP BY answer ORDER BY answer",
-            (normalise_code(code), int(position)),
-        )
-        return dict(rows)
+        code = normalise_code(code)
+        with contextlib.closing(self._connect()) as db:
+            return room_answers.counts(db, code, int(position))
 
     def purge(self) -> int:
         """Delete expired rooms with their answers; how many rooms went."""
@@ -358,11 +255,5 @@ class RoomStore:
 
     @staticmethod
     def _purge(db: sqlite3.Connection, now: float) -> int:
-        db.execute(
-            "DELETE FROM answers WHERE code IN (SELECT code FROM rooms WHERE expires <= ?)", (now,)
-        )
-        db.execute(
-            "DELETE FROM rate_limits WHERE code IN (SELECT code FROM rooms WHERE expires <= ?)",
-            (now,),
-        )
+        room_answers.purge(db, now)
         return db.execute("DELETE FROM rooms WHERE expires <= ?", (now,)).rowcount

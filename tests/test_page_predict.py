@@ -10,7 +10,7 @@ import pytest
 from apptest_helpers import ROOT
 from streamlit.testing.v1 import AppTest
 
-from gdviz import rooms
+from gdviz import room_codes, rooms
 from gdviz.lessons.predict import answers, course
 from gdviz.lessons.predict.challenge import Challenge, pack, token
 
@@ -170,11 +170,11 @@ def open_room_as_teacher() -> tuple[AppTest, str]:
 def test_the_teacher_sees_the_code_the_join_link_and_the_live_count(rooms_db):
     at, code = open_room_as_teacher()
     header = at.get("html")[0].proto.body
-    assert rooms.display_code(code) in header and f"/predict?room={code}" in header
+    assert room_codes.display_code(code) in header and f"/predict?room={code}" in header
     assert at.metric[0].label == "Answers in" and at.metric[0].value == "0"
     store = rooms.RoomStore(rooms_db)
-    store.answer(code, rooms.new_student(), 0, "converges")
-    store.answer(code, rooms.new_student(), 0, "img")  # well-formed, but no choice of this one
+    store.answer(code, room_codes.new_student(), 0, "converges")
+    store.answer(code, room_codes.new_student(), 0, "img")  # well-formed, but no choice of this one
     at.run()
     assert at.metric[0].value == "1"  # an answer that is no choice of this question is not counted
     assert_nothing_given_away(at, answers.solve(course.COURSE[0].challenge))
@@ -268,7 +268,7 @@ def test_an_expired_room_says_so(rooms_db):
 def test_joining_by_typing_the_code(rooms_db):
     host = rooms.RoomStore(rooms_db).open_room(pack([Challenge()]), 1)
     at = predict()
-    at.text_input(key="predict_join_code").input(rooms.display_code(host.code).lower()).run()
+    at.text_input(key="predict_join_code").input(room_codes.display_code(host.code).lower()).run()
     at.button(key="predict_join").click().run()
     assert at.query_params["room"] == host.code and "question 1 of 1" in where(at)
 

@@ -18,7 +18,7 @@ from apptest_helpers import ROOT
 from streamlit.elements.widgets.button import ButtonMixin
 from streamlit.testing.v1 import AppTest
 
-from gdviz import rooms
+from gdviz import room_codes, rooms
 from gdviz.figures import animation, look
 from gdviz.lessons.predict import answers, course
 from gdviz.lessons.predict.challenge import Challenge, token
@@ -88,7 +88,7 @@ def room_revealed(position: int, answer: str) -> AppTest:
     store = rooms.RoomStore(os.environ["GDVIZ_ROOMS_DB"])
     for left in range(position):
         store.advance(code, secret, left)
-    store.answer(code, rooms.new_student(), position, answer)
+    store.answer(code, room_codes.new_student(), position, answer)
     store.reveal(code, secret)
     return at.run()
 

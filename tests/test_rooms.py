@@ -9,8 +9,9 @@ import threading
 
 import pytest
 
-from gdviz import rooms
-from gdviz.rooms import RoomError, RoomStore, new_student, normalise_code
+from gdviz import room_answers, room_codes, rooms
+from gdviz.room_codes import RoomError, new_student, normalise_code
+from gdviz.rooms import RoomStore
 
 
 class Clock:
@@ -60,9 +61,9 @@ def test_the_path_comes_from_the_environment(monkeypatch, tmp_path):
 def test_codes_are_short_unambiguous_and_not_guessable(store):
     codes = {store.open_room("q", 2).code for _ in range(200)}
     assert len(codes) == 200
-    assert all(len(code) == 8 and set(code) <= set(rooms.CODE_ALPHABET) for code in codes)
-    assert not set("01OIL") & set(rooms.CODE_ALPHABET)
-    assert len(rooms.CODE_ALPHABET) ** rooms.CODE_LENGTH > 10**11
+    assert all(len(code) == 8 and set(code) <= set(room_codes.CODE_ALPHABET) for code in codes)
+    assert not set("01OIL") & set(room_codes.CODE_ALPHABET)
+    assert len(room_codes.CODE_ALPHABET) ** room_codes.CODE_LENGTH > 10**11
 
 
 @pytest.mark.parametrize(
@@ -149,11 +150,11 @@ def test_only_well_formed_answers_are_stored(store, student, answer):
 def test_a_student_flooding_answers_is_rate_limited(store, clock):
     host = store.open_room("q", 1)
     flooder, other = new_student(), new_student()
-    for i in range(rooms.RATE_LIMIT):
+    for i in range(room_answers.RATE_LIMIT):
         store.answer(host.code, flooder, 0, f"a{i % 3}")
     assert reason(store.answer, host.code, flooder, 0, "a") == "rate_limited"
     store.answer(host.code, other, 0, "b")  # others are not held up
-    clock.now += rooms.RATE_WINDOW
+    clock.now += room_answers.RATE_WINDOW
     store.answer(host.code, flooder, 0, "c")  # a new window
     assert store.counts(host.code, 0) == {"b": 1, "c": 1}
 
@@ -163,7 +164,7 @@ def test_the_limit_holds_across_store_objects(tmp_path, clock):
     first, second = RoomStore(path, clock=clock), RoomStore(path, clock=clock)
     host = first.open_room("q", 1)
     student = new_student()
-    for i in range(rooms.RATE_LIMIT):
+    for i in range(room_answers.RATE_LIMIT):
         (first, second)[i % 2].answer(host.code, student, 0, "a")
     assert reason(second.answer, host.code, student, 0, "a") == "rate_limited"
 
