@@ -27,8 +27,9 @@ from gdviz.figures.look import (
     RUNS,
     Look,
 )
+from gdviz.formatting import steps
 from gdviz.lessons.learning_rate.basins import BasinMap
-from gdviz.messages import KINDS, steps
+from gdviz.messages import KINDS
 
 # The run colours but black (too near DIVERGED, and it would hide the start ring), then more;
 # then one colour per verdict kind for the starts that did not converge to a minimum shown.

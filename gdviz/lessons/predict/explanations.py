@@ -103,7 +103,7 @@ def explain_outcome(challenge, did: str, theory, trajectory) -> tuple[str, str]:
             "converges": "Below the limit the velocity's swings die out before they overshoot "
             "much, so it settles in.",
             "too_slow": f"Even with momentum the steps are too small to arrive within "
-            f"{budget:,} steps (κ = {theory.condition:.3g}).",
+            f"{budget:,} steps (κ = {theory.condition_number:.3g}).",
             "diverges": f"α = {rate:g} is above that limit: each swing is larger than the last.",
         }[did]
         return first, second
@@ -112,7 +112,7 @@ def explain_outcome(challenge, did: str, theory, trajectory) -> tuple[str, str]:
     slowest = abs(1 - rate * smallest) if smallest > 0 else math.nan
     second = {
         "too_slow": f"The flat direction shrinks by only 1 − αλmin = {slowest:.4g} per step "
-        f"(κ = λmax/λmin = {theory.condition:.3g}): not there within {budget:,} steps.",
+        f"(κ = λmax/λmin = {theory.condition_number:.3g}): not there within {budget:,} steps.",
         "converges": f"Stable for α < 2/λmax = {limit:.3g} and no overshoot below 1/λmax = "
         f"{1 / largest:.3g} ({_where(theory)}).",
         "oscillates": f"Still below 2/λmax = {limit:.3g}, so the zig-zag dies out; below "
@@ -171,14 +171,14 @@ def explain_race(challenge, steps: dict, theory) -> tuple[str, str]:
         for n in challenge.racers
     ]
     first = f"Steps to converge at α = {challenge.learning_rate:g}: " + " · ".join(parts) + "."
-    if not (theory.smallest > 0 and math.isfinite(theory.condition)):
+    if not (theory.smallest > 0 and math.isfinite(theory.condition_number)):
         return first, (
             "Momentum builds up speed along directions the gradient keeps pointing "
             "in; adaptive methods rescale each coordinate."
         )
     rate = challenge.learning_rate
     second = (
-        f"Here κ = λmax/λmin = {theory.condition:.3g}: plain GD's flat direction shrinks by "
+        f"Here κ = λmax/λmin = {theory.condition_number:.3g}: plain GD's flat direction shrinks by "
         f"1 − αλmin = {abs(1 - rate * theory.smallest):.4g} per step; momentum's velocity "
         "builds up along it (up to 1/(1−μ) times longer steps), adaptive methods rescale "
         "each coordinate."
@@ -268,7 +268,7 @@ def explain_variants(
     else:
         second = (
             f"Per pass over the data SGD makes m small noisy steps where batch GD makes "
-            f"one exact one; with κ = {theory.condition:.3g} many steps win, until SGD's "
+            f"one exact one; with κ = {theory.condition_number:.3g} many steps win, until SGD's "
             "noise (about α in size) stops it getting closer."
         )
     return first, second

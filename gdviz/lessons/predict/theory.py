@@ -21,30 +21,18 @@ import numpy as np
 
 from gdviz.lessons.predict.challenge import Challenge
 from gdviz.lessons.predict.problem import minimum_near
-from gdviz.theory import curvature, stability_limit
+from gdviz.theory import Curvature, curvature, stability_limit
 
 
 @dataclass(frozen=True)
-class Theory:
-    """The Hessian's eigenvalues at the minimum the run heads for and the stability limit
-    they imply for the challenge's optimizer (NaN for adaptive ones, inf without curvature)."""
+class Theory(Curvature):
+    """The Hessian's eigenvalues (ascending, with :class:`gdviz.theory.Curvature`'s λmax, λmin
+    and κ) at the minimum the run heads for, and the stability limit they imply for the
+    challenge's optimizer (NaN for adaptive ones, inf without curvature)."""
 
-    point: np.ndarray
-    eigenvalues: np.ndarray
-    limit: float
-    exact: bool  # f is a quadratic, so the limit is exact rather than local
-
-    @property
-    def largest(self) -> float:
-        return float(self.eigenvalues[-1])
-
-    @property
-    def smallest(self) -> float:
-        return float(self.eigenvalues[0])
-
-    @property
-    def condition(self) -> float:
-        return self.largest / self.smallest if self.smallest > 0 else math.inf
+    point: np.ndarray = None
+    limit: float = math.inf
+    exact: bool = False  # f is a quadratic, so the limit is exact rather than local
 
 
 def is_quadratic(problem) -> bool:
@@ -63,4 +51,5 @@ def theory_of(challenge: Challenge, problem, name: str | None = None) -> Theory:
         hessian = np.atleast_2d(np.asarray(problem.hessian(point), dtype=float))
     name = name or challenge.optimizer
     limit = stability_limit(hessian, name, challenge.momentum)
-    return Theory(point, curvature(hessian).eigenvalues, limit, is_quadratic(problem))
+    eigenvalues = curvature(hessian).eigenvalues
+    return Theory(eigenvalues, point=point, limit=limit, exact=is_quadratic(problem))
