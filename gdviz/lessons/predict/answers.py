@@ -34,6 +34,7 @@ from gdviz.lessons.predict.problem import (
     preset_of,
     problem_of,
     run,
+    settle,
     start_of,
     what_it_did,
     window_of,
@@ -195,14 +196,7 @@ def minima_of(challenge: Challenge, problem) -> tuple[tuple[float, ...], ...]:
     else:
         xs, ys = window.grid(9)
         starts = np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)
-    rates = np.repeat([1e-3, 1e-2, 5e-2], len(starts))
-    runs = descend(
-        problem,
-        np.tile(starts, (3, 1)),
-        OPTIMIZERS["gd"].make(rates),
-        max_steps=3000,
-        grad_tol=1e-8,
-    )
+    runs = settle(problem, np.tile(starts, (3, 1)), np.repeat([1e-3, 1e-2, 5e-2], len(starts)))
     found: list[np.ndarray] = []
     reach = 1e-3 * math.hypot(window.x_max - window.x_min, window.y_max - window.y_min)
     for i in np.flatnonzero(runs.converged):

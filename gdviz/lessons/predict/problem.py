@@ -85,20 +85,19 @@ def window_of(challenge: Challenge, problem) -> Window:
     return Window(-reach, reach, -reach, reach)
 
 
+def settle(problem, starts: np.ndarray, rates: np.ndarray) -> Trajectory:
+    """Plain GD from each row of ``starts`` at the matching rate, in ONE batched run, long and
+    strict enough (3,000 steps, ‖∇f‖ < 1e-8) to reach the minimum it heads for."""
+    return descend(problem, starts, OPTIMIZERS["gd"].make(rates), max_steps=3000, grad_tol=1e-8)
+
+
 def minimum_near(challenge: Challenge, problem) -> np.ndarray:
     """Where plain GD from the start settles (the lowest end over 16 rates in one batched
     run), else the preset's minimum nearest the start, else the start."""
     start = start_of(challenge, problem)
     if hasattr(problem, "solution"):
         return np.asarray(problem.solution, dtype=float)
-    rates = np.logspace(-4, 0.5, 16)
-    runs = descend(
-        problem,
-        np.tile(start, (16, 1)),
-        OPTIMIZERS["gd"].make(rates),
-        max_steps=3000,
-        grad_tol=1e-8,
-    )
+    runs = settle(problem, np.tile(start, (16, 1)), np.logspace(-4, 0.5, 16))
     done = np.flatnonzero(runs.converged)
     done = [i for i in done if lowest_eigenvalue(problem, runs.final_point[i]) > 0]
     if done:
