@@ -1,6 +1,6 @@
 """Every chart the pages draw, sent as plotly itself would send it.
 
-The figure builders return :class:`~gdviz.figures.animation.PreparedFigure` (plain dicts, no
+The figure builders return :class:`~gdviz.figures.prepared.PreparedFigure` (plain dicts, no
 validation). Each page view below is run twice: as the app runs, and with ``figure()`` building
 a validated ``go.Figure`` instead, so the pages' own ``update_layout`` and ``add_trace`` calls
 run on plotly's Figure. Every chart must send the same JSON both ways.

@@ -22,11 +22,10 @@ from gdviz.figures.animation import (
     frame_count,
     frame_steps,
     playback_menus,
-    typed,
-    typed_rows,
 )
 from gdviz.figures.layers import Layer, add_layers, start_at, with_notes
 from gdviz.figures.look import INK, LEVEL_LINES, LIGHT_INKS, RIM, TEXT, run_colour, run_style
+from gdviz.figures.prepared import typed, typed_rows
 
 ARROW_FRACTION = 0.24  # the longest arrow, as a fraction of the window's diagonal
 ARROW_SHORTEST = 0.55  # of that, while the ground is not yet flat (it must stay readable)

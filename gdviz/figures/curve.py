@@ -20,11 +20,11 @@ from gdviz.figures.animation import (
     frame_steps,
     frames,
     playback_menus,
-    typed,
 )
 from gdviz.figures.contour import RunView
 from gdviz.figures.layers import Layer, add_layers, start_at, with_notes
 from gdviz.figures.look import CURVE, INK, LIGHT_INKS, RIM, TEXT
+from gdviz.figures.prepared import typed
 
 TANGENT_FRACTION = 0.12  # half-length of the tangent segment, as a fraction of the x range
 

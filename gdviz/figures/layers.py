@@ -18,7 +18,7 @@ class Layer(NamedTuple):
     """Traces added to an animated figure; ``moving`` indexes the ones ``at(steps)`` patches.
 
     ``at(steps)`` gives, for each step of ``steps`` (an array), the patches of the moving
-    traces, already encoded (plain numbers, or :func:`~gdviz.figures.animation.typed` arrays):
+    traces, already encoded (plain numbers, or :func:`~gdviz.figures.prepared.typed` arrays):
     all frames at once, so a layer computes them with one array operation, not one per frame.
     """
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # animation imports this module
-    from gdviz.figures.animation import PreparedFigure
+    from gdviz.figures.prepared import PreparedFigure
 
 # Runs in the order they are handed out: the first four stay far apart for every kind of colour
 # vision; from the fifth on, line dashes and marker symbols tell runs apart as well.

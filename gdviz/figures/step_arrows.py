@@ -18,9 +18,10 @@ from functools import cache
 
 import numpy as np
 
-from gdviz.figures.animation import f32, typed_rows
+from gdviz.figures.animation import f32
 from gdviz.figures.layers import Layer, listed_rows, rounded
 from gdviz.figures.look import INK, MEMORY
+from gdviz.figures.prepared import typed_rows
 from gdviz.step_state import Replay, direction_and_scale
 
 VISIBLE = 0.1  # the shortest step drawn, as a fraction of the window's diagonal
