@@ -14,8 +14,9 @@ from app_pages import cursor
 from app_pages.browser import screen
 from app_pages.state import look
 from gdviz.field import sample
+from gdviz.figures.backdrop import backdrop
 from gdviz.figures.charts import metrics_figure, surface_figure
-from gdviz.figures.contour import backdrop, descent_figure, paint
+from gdviz.figures.contour import descent_figure, paint
 from gdviz.figures.curve import curve_figure
 from gdviz.figures.export import standalone_html
 from gdviz.figures.look import restyle

@@ -12,7 +12,8 @@ import pytest
 
 from gdviz import parse_objective
 from gdviz.field import Window, sample
-from gdviz.figures.contour import backdrop, descent_figure, paint
+from gdviz.figures.backdrop import backdrop
+from gdviz.figures.contour import descent_figure, paint
 from gdviz.figures.export import standalone_html
 from gdviz.lessons.playground.export import formula_mathml, runs_csv, setup_rows, title
 from gdviz.lessons.playground.runs import run_setup

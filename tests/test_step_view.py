@@ -10,7 +10,8 @@ from test_step_state import BOWL, START, make
 
 from gdviz import descend
 from gdviz.field import Window, sample
-from gdviz.figures.contour import RunView, backdrop, descent_figure
+from gdviz.figures.backdrop import backdrop
+from gdviz.figures.contour import RunView, descent_figure
 from gdviz.figures.panels import metric_panels, panel_height, under
 from gdviz.figures.step_arrows import ROOM, magnification, shapes_at, step_arrows
 from gdviz.optimizers import OPTIMIZERS

@@ -9,7 +9,8 @@ import plotly.graph_objects as go
 
 from gdviz.field import Field, colour_scale, ranks
 from gdviz.figures.animation import f32, figure
-from gdviz.figures.contour import RunView, sample_like
+from gdviz.figures.backdrop import sample_like
+from gdviz.figures.contour import RunView
 from gdviz.figures.look import LIGHT_INKS, SURFACE_LINES
 from gdviz.figures.panels import metric_panels, thin
 

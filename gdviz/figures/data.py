@@ -17,8 +17,9 @@ import plotly.graph_objects as go
 from gdviz.datasets import Dataset
 from gdviz.field import Window, sample
 from gdviz.figures.animation import f32, figure
+from gdviz.figures.backdrop import Backdrop, backdrop
 from gdviz.figures.charts import thin
-from gdviz.figures.contour import Backdrop, RunView, backdrop, descent_parts
+from gdviz.figures.contour import RunView, descent_parts
 from gdviz.figures.look import FEW_POINTS, INK, LIGHT_INKS, MANY_POINTS, RIM, RUNS
 from gdviz.figures.panels import under
 from gdviz.figures.prepared import typed

@@ -10,7 +10,7 @@ Measured per α change (headless Chromium, 1400 × 1000): ``Plotly.restyle`` of 
 traces ~53 ms (it replots everything), ``Plotly.animate`` with ``redraw: false`` 34–50 ms (two
 animation frames), these SVG paths ~1 ms plus the next frame. Plotly still draws everything
 that holds still, in the app's style: the colour field as a layout image and the level lines
-as one scatter trace (:mod:`gdviz.field`, :func:`gdviz.figures.contour.backdrop`), the axes,
+as one scatter trace (:mod:`gdviz.field`, :func:`gdviz.figures.backdrop.backdrop`), the axes,
 the hover values; the ranges are fixed, so the overlay's pixels follow from them.
 
 :func:`family_view` builds the payload (a JSON-able dict); :func:`family_html` wraps it into a
@@ -29,7 +29,7 @@ from gdviz.colour import contrast
 from gdviz.family import Family, labels
 from gdviz.field import Window, sample
 from gdviz.figures.animation import FRAME_MS, STYLE, f32, figure, frame_steps
-from gdviz.figures.contour import backdrop
+from gdviz.figures.backdrop import backdrop
 from gdviz.figures.curve import TANGENT_FRACTION
 from gdviz.figures.instant_rate_page import ViewText, family_html  # noqa: F401 (re-exported)
 from gdviz.figures.look import (

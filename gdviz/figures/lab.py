@@ -16,8 +16,9 @@ import plotly.graph_objects as go
 from gdviz.engine import Trajectory
 from gdviz.field import Window
 from gdviz.figures.animation import f32, figure, frame_count, frame_steps, grid_height, panels
+from gdviz.figures.backdrop import Backdrop, plot_height
 from gdviz.figures.charts import thin
-from gdviz.figures.contour import Backdrop, RunView, descent_figure, plot_height
+from gdviz.figures.contour import RunView, descent_figure
 from gdviz.figures.curve import curve_figure
 from gdviz.figures.look import LIGHT_INKS, run_colour, run_style
 from gdviz.lessons.learning_rate.runs import LabRun

@@ -14,7 +14,8 @@ import plotly.graph_objects as go
 
 from gdviz.field import Window
 from gdviz.figures.animation import f32, figure
-from gdviz.figures.contour import Backdrop, descent_figure, paint
+from gdviz.figures.backdrop import Backdrop
+from gdviz.figures.contour import descent_figure, paint
 from gdviz.figures.curve import curve_figure
 
 MARK = {
