@@ -29,26 +29,16 @@ of affine maps (:mod:`gdviz.linear_scan`): 2,000,000 SGD steps in about a second
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from gdviz import chunking, linear_scan, messages, verdicts
+from gdviz import chunking, linear_scan, messages, stepping, verdicts
 from gdviz.optimizers import Optimizer
 from gdviz.problems import batch_rows
+from gdviz.stepping import StopRules
 
 STATUSES = ("converged_gradient", "converged_value", "max_steps", "diverged")
-
-
-@dataclass(frozen=True)
-class StopRules:
-    """When a run ends (see the module docstring)."""
-
-    max_steps: int = 1000
-    grad_tol: float = 1e-6
-    value_tol: float = 0.0
-    divergence_threshold: float = 1e12  # relative to max(1, |f(θ₀)|)
 
 
 @dataclass(frozen=True)
@@ -131,7 +121,7 @@ def descend(
     rows = _batches(problem, batch_size, rules.max_steps, seed)
     affine = linear_scan.covers(problem, optimizer, start)
     size = rules.max_steps + 1
-    path = _Path(
+    path = stepping.Path(
         points=np.empty((size, *params.shape)),
         values=np.empty((size, runs)),
         norms=np.empty((size, runs)),
@@ -142,136 +132,15 @@ def descend(
     path.points[0] = params
     floats = runs == 1 and rows is None and hasattr(problem, "scalar_gradient")
     if affine:
-        _affine_loop(problem, optimizer, path, rules, rows)
+        stepping.affine_loop(problem, optimizer, path, rules, rows)
     elif floats and np.ndim(optimizer.learning_rate(0)) == 0:  # one run, one learning rate
-        _scalar_loop(problem, optimizer, path, rules, check_every)
+        stepping.scalar_loop(problem, optimizer, path, rules, check_every)
     else:
         for runs_slice, chunk_optimizer in chunking.run_chunks(optimizer, runs):
-            _vector_loop(problem, chunk_optimizer, path.part(runs_slice), rules, check_every, rows)
+            stepping.vector_loop(
+                problem, chunk_optimizer, path.part(runs_slice), rules, check_every, rows
+            )
     return _result(problem, optimizer, path, rules, single=start.ndim == 1)
-
-
-@dataclass
-class _Path:
-    """The engine's working buffers: every step's points, values and gradient norms."""
-
-    points: np.ndarray  # (max_steps + 1, runs, d)
-    values: np.ndarray  # (max_steps + 1, runs), filled block by block by _check
-    norms: np.ndarray  # (max_steps + 1, runs) full-data ‖∇f‖
-    stop: np.ndarray  # (runs,)
-    status: np.ndarray  # (runs,) of str
-    exact_norms: bool  # full-data steps: the loop fills ``norms`` from the gradients it used
-
-    def part(self, runs: slice) -> _Path:
-        """The buffers of some runs only, as views: what the part's loop writes lands here."""
-        steps_then_runs = (slice(None), runs)
-        return _Path(
-            self.points[steps_then_runs],
-            self.values[steps_then_runs],
-            self.norms[steps_then_runs],
-            self.stop[runs],
-            self.status[runs],
-            self.exact_norms,
-        )
-
-
-def _affine_loop(problem, optimizer, path, rules, rows) -> None:
-    """One least-squares run, ``linear_scan.CHUNK`` steps composed per pass; the stop rules run
-    on each chunk, and no chunk is computed once a rule has held."""
-    state = linear_scan.initial_state(optimizer, path.points[0, 0])
-    d, checked = path.points.shape[-1], 0
-    with np.errstate(all="ignore"):
-        for first in range(0, max(rules.max_steps, 1), linear_scan.CHUNK):
-            last = min(first + linear_scan.CHUNK, rules.max_steps)
-            if last > first:
-                states = linear_scan.advance(problem, optimizer, rows, state, first, last)
-                path.points[first + 1 : last + 1, 0] = states[:, :d]
-                state = states[-1]
-            _check(problem, path, checked, last, rules)
-            if path.stop[0] >= 0:
-                return
-            checked = last + 1
-
-
-def _vector_loop(problem, optimizer, path, rules, check_every, rows) -> None:
-    """All runs at once on ``(runs, d)`` arrays; stopped runs are held at their last point.
-
-    On the full data the loop records ‖∇f‖ from the gradient it used, and f too when the problem
-    computes both in one pass (``value_and_gradient``); otherwise ``_check`` evaluates them.
-    """
-    params = path.points[0].copy()
-    state = optimizer.init(params)
-    checked, any_stopped = 0, False
-    ends = chunking.block_ends(rules.max_steps, check_every, runs=len(params))
-    check_at = next(ends)
-    fused = rows is None and hasattr(problem, "value_and_gradient")
-    with np.errstate(all="ignore"):
-        for step in range(rules.max_steps + 1):
-            if rows is not None:
-                grad = problem.gradient(params, rows[step % len(rows)])
-            else:
-                if fused:
-                    path.values[step], grad = problem.value_and_gradient(params)
-                else:
-                    grad = problem.gradient(params)
-                _norm(grad, out=path.norms[step])
-            if step == check_at:
-                check_at = next(ends, None)
-                _check(problem, path, checked, step, rules, evaluate=not fused)
-                checked, any_stopped = step + 1, bool(np.any(path.stop >= 0))
-                if np.all(path.stop >= 0):
-                    break
-            updates, state = optimizer.update(grad, state)
-            params = np.add(params, updates, out=path.points[step + 1])
-            if any_stopped:
-                stopped = path.stop >= 0
-                params[stopped] = path.points[path.stop[stopped], stopped]
-
-
-def _scalar_loop(problem, optimizer, path, rules, check_every) -> None:
-    """The same update rule on Python floats, one coordinate at a time (a single run).
-
-    On arrays of two numbers NumPy spends ~0.5 µs per operation on overhead; every optimizer
-    works coordinate by coordinate, so a single run steps through ``update`` with floats and the
-    problem's ``scalar_gradient`` instead. The stop rules run on the recorded block as usual.
-    """
-    gradient, update = problem.scalar_gradient, optimizer.update
-    params = [float(value) for value in path.points[0, 0]]
-    states = [optimizer.init(value) for value in params]
-    undefined = (math.nan,) * len(params)
-    first, points, grads = 0, [], []
-    ends = chunking.block_ends(rules.max_steps, check_every)
-    check_at = next(ends)
-    for step in range(rules.max_steps + 1):
-        try:
-            grad = gradient(*params)
-        except (ArithmeticError, ValueError):  # math's domain and range errors
-            grad = undefined
-        points.append(params[:])
-        grads.append(grad)
-        if step == check_at:
-            check_at = next(ends, None)
-            path.points[first : step + 1, 0] = _real(points)
-            with np.errstate(all="ignore"):
-                path.norms[first : step + 1, 0] = _norm(np.array(_real(grads)))
-                _check(problem, path, first, step, rules)
-            if path.stop[0] >= 0:
-                return
-            first, points, grads = step + 1, [], []
-        for i, (component, state) in enumerate(zip(grad, states, strict=True)):
-            try:
-                change, states[i] = update(component, state)
-            except (ArithmeticError, ValueError):
-                change = math.nan
-            params[i] += change
-
-
-def _real(rows: list) -> list:
-    """Rows of floats as they are; complex numbers (a negative base to a fractional power on
-    Python floats) become NaN, as NumPy gives on arrays."""
-    if all(type(value) is float for row in rows for value in row):
-        return rows
-    return [[value if isinstance(value, float) else math.nan for value in row] for row in rows]
 
 
 def _batches(problem, batch_size: int | None, max_steps: int, seed: int) -> np.ndarray | None:
@@ -284,41 +153,6 @@ def _batches(problem, batch_size: int | None, max_steps: int, seed: int) -> np.n
     return batch_rows(problem.n_samples, int(batch_size), max(max_steps, 1), seed)
 
 
-def _check(problem, path: _Path, first: int, last: int, rules: StopRules, evaluate=True) -> None:
-    """Evaluate steps ``first..last`` (unless the loop did) and apply the stop rules to the runs
-    still going."""
-    block = path.points[first : last + 1]
-    if evaluate:
-        path.values[first : last + 1] = problem.value(block)
-    values = path.values[first : last + 1]
-    start_values = path.values[0]  # f(θ₀) of each run: evaluated in the first block
-    allowed = rules.divergence_threshold * np.maximum(1.0, np.abs(start_values))
-    if not path.exact_norms:  # batch gradients (or none) were used: compute the full ones
-        path.norms[first : last + 1] = _norm(problem.gradient(block))
-    norms = path.norms[first : last + 1]
-    rule_hits = {
-        "diverged": ~(np.abs(values - start_values) <= allowed)  # NaN fails <=
-        | ~_per_point(np.logical_and, np.isfinite(block)),
-    }
-    if rules.grad_tol > 0:
-        rule_hits["converged_gradient"] = norms < rules.grad_tol
-    if rules.value_tol > 0:
-        previous = path.values[first - 1 : first] if first > 0 else np.full_like(values[:1], np.nan)
-        change = np.abs(np.diff(values, axis=0, prepend=previous))
-        rule_hits["converged_value"] = change < rules.value_tol
-    if last == rules.max_steps:
-        rule_hits["max_steps"] = np.zeros(values.shape, dtype=bool)
-        rule_hits["max_steps"][-1] = True
-    running, stop, status = path.stop < 0, path.stop, path.status
-    for name, hits in rule_hits.items():  # in order of precedence
-        hit = hits & running
-        found = hit.any(axis=0)
-        first_hit = np.where(found, hit.argmax(axis=0) + first, -1)
-        earlier = found & ((stop < 0) | (first_hit < stop))
-        stop[earlier] = first_hit[earlier]
-        status[earlier] = name
-
-
 def _single_message(problem, trajectory: Trajectory) -> str:
     """The verdict's words for a single run (the facts of its stop rule without a problem)."""
     if problem is None:
@@ -326,21 +160,7 @@ def _single_message(problem, trajectory: Trajectory) -> str:
     return verdicts.verdict(problem, trajectory).text
 
 
-def _norm(vectors: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-    """‖v‖ over the last axis."""
-    return np.sqrt(_per_point(np.add, vectors * vectors), out=out)
-
-
-def _per_point(ufunc, array: np.ndarray) -> np.ndarray:
-    """Reduce the last (coordinate) axis with a loop over its few columns: several times faster
-    than ``ufunc.reduce(axis=-1)`` on millions of 2-vectors."""
-    out = array[..., 0]
-    for column in range(1, array.shape[-1]):
-        out = ufunc(out, array[..., column])
-    return out
-
-
-def _result(problem, optimizer, path: _Path, rules: StopRules, single: bool) -> Trajectory:
+def _result(problem, optimizer, path: stepping.Path, rules: StopRules, single: bool) -> Trajectory:
     """Trim to the last step any run took; finished runs repeat their last point."""
     stop = path.stop
     n = int(stop.max())

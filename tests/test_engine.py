@@ -667,7 +667,7 @@ def test_parsed_logarithm_leaves_its_domain_quietly():
 @pytest.mark.parametrize("name", list(OPTIMIZERS))
 @pytest.mark.parametrize("text", ["(1-x)^2 + 100(y - x^2)^2", "x^4 - 3x^2 + x", "log(x) + y^2"])
 def test_single_run_float_path_matches_the_array_path(name, text):
-    """A single run steps on Python floats (engine._scalar_loop); a learning-rate array of shape
+    """A single run steps on Python floats (stepping.scalar_loop); a learning-rate array of shape
     (1,) forces the NumPy path. Both must give the same run."""
 
     objective = parse_objective(text)
