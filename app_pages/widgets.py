@@ -89,17 +89,24 @@ def example_pills(text_key: str, preset_key: str | None = None) -> None:
              label_visibility="collapsed")  # fmt: skip
 
 
-def apply_click(chart_key: str, memory_key: str) -> None:
-    """A click on the contour plot (a point selection) moves the start θ₀ there."""
+def clicked(chart_key: str, memory_key: str) -> tuple[float, float] | None:
+    """The point of a click on the contour plot (a point selection) not yet applied, if any."""
     selection = st.session_state.get(chart_key)
     points = selection.get("selection", {}).get("points", []) if selection else []
     if not points:
-        return
+        return None
     x, y = points[0].get("x"), points[0].get("y")
     if x is None or y is None or st.session_state.get(memory_key) == (x, y):
-        return
-    st.session_state[memory_key] = (x, y)
-    st.session_state["start_x"], st.session_state["start_y"] = float(x), float(y)
+        return None
+    return x, y
+
+
+def apply_click(chart_key: str, memory_key: str) -> None:
+    """A click on the contour plot moves the start θ₀ there (before θ₀'s inputs are drawn)."""
+    point = clicked(chart_key, memory_key)
+    if point is not None:
+        st.session_state[memory_key] = point
+        st.session_state["start_x"], st.session_state["start_y"] = map(float, point)
 
 
 def stopping_inputs(form: Form) -> None:
@@ -141,9 +148,12 @@ def nearest_rate(value: float) -> float:
     return min(RATE_CHOICES, key=lambda r: abs(math.log10(r) - math.log10(max(value, 1e-12))))
 
 
-def learning_rate_input(key: str = "learning_rate", label: str = "Learning rate α") -> float:
+def learning_rate_input(
+    key: str = "learning_rate", label: str = "Learning rate α", beside: bool = False
+) -> float:
     """A log-scale slider (1e-4 … 10, about 10 % apart) and an exact number box that always
-    agree: the box's exact value is itself a stop of the slider."""
+    agree: the box's exact value is itself a stop of the slider. ``beside``: the box to the
+    slider's right (a wide place), else below it (the sidebar)."""
     slider_key = f"{key}_slider"
     exact = float(st.session_state[key])
     if st.session_state.get(slider_key) != exact:
@@ -157,10 +167,11 @@ def learning_rate_input(key: str = "learning_rate", label: str = "Learning rate 
         "the minimum and can diverge. Slide on a log scale, or type an exact value below."
     )
     stops = sorted({*RATE_CHOICES, exact})
-    st.select_slider(label, stops, key=slider_key, on_change=from_slider,
-                     help=help_text, format_func=lambda r: f"{r:g}")  # fmt: skip
-    st.number_input("α exactly", *bounds_of_rate(), key=key, format="%.6g",
-                    label_visibility="collapsed")  # fmt: skip
+    slider, box = st.columns((5, 1), vertical_alignment="bottom") if beside else (st, st)
+    slider.select_slider(label, stops, key=slider_key, on_change=from_slider,
+                         help=help_text, format_func=lambda r: f"{r:g}")  # fmt: skip
+    box.number_input("α exactly", *bounds_of_rate(), key=key, format="%.6g",
+                     label_visibility="collapsed")  # fmt: skip
     return float(st.session_state[key])
 
 

@@ -28,6 +28,7 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidSta
 MAX_CACHED_AGE = 2  # Streamlit's global.maxCachedMessageAge: runs a message may go unused
 FINISHED = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_SUCCESSFULLY")
 EARLY = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_EARLY_FOR_RERUN")
+FRAGMENT_DONE = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_FRAGMENT_RUN_SUCCESSFULLY")
 
 
 class Disconnected(Exception):
@@ -102,6 +103,7 @@ class Session:
         self.session_id = ""  # the server's, sent on reconnect as a browser does
         self.page_script_hash = ""
         self.widgets: dict[str, str] = {}  # key → widget id, from the last run
+        self.fragments: dict[str, str] = {}  # widget id → the st.fragment it is drawn in
         self.states: dict[str, WidgetState] = {}  # widget id → the value this tab holds
         self.cache: dict[str, tuple[int, ForwardMsg]] = {}  # hash → (last used run, message)
         self.runs = 0
@@ -121,7 +123,8 @@ class Session:
         return await self.rerun({})
 
     async def rerun(self, changes: dict) -> Run:
-        """Change widgets (by key) and wait for the run they trigger to finish."""
+        """Change widgets (by key) and wait for the run they trigger to finish: the fragment's
+        own run when they all sit in one ``st.fragment`` (as the browser asks), else the page's."""
         for key, value in changes.items():
             widget_id = self.widgets.get(key)
             if widget_id is None:
@@ -135,10 +138,13 @@ class Session:
         client.page_script_hash = self.page_script_hash
         client.widget_states.widgets.extend(self.states.values())
         client.cached_message_hashes.extend(self.cache)
+        ids = {self.widgets[key] for key in changes}
+        scopes = {self.fragments.get(widget_id, "") for widget_id in ids}
+        client.fragment_id = scopes.pop() if len(scopes) == 1 else ""
         start = time.perf_counter()
         try:
             await self._socket.send(message.SerializeToString())
-            run = await asyncio.wait_for(self._receive_run(), self.timeout)
+            run = await asyncio.wait_for(self._receive_run(client.fragment_id), self.timeout)
         except TimeoutError:
             raise
         except (ConnectionClosed, OSError) as error:
@@ -191,7 +197,8 @@ class Session:
         # nginx re-pins a browser whose worker is gone to the one that took its session
         self.remember(self._socket.response.headers.get_all("Set-Cookie"))
 
-    async def _receive_run(self) -> Run:
+    async def _receive_run(self, fragment: str = "") -> Run:
+        """ForwardMsgs until ``script_finished``; a fragment's run redraws only that fragment."""
         run, drawn = Run(), {}
         self.runs += 1
         while True:
@@ -221,7 +228,7 @@ class Session:
             elif kind == "page_not_found":
                 run.page_not_found = message.page_not_found.page_name or "(main)"
             elif kind == "delta" and message.delta.WhichOneof("type") == "new_element":
-                self._read_element(message.delta.new_element, run, drawn)
+                self._read_element(message.delta.new_element, run, drawn, message.delta.fragment_id)
             elif kind == "session_event" and message.session_event.HasField(
                 "script_compilation_exception"
             ):
@@ -230,10 +237,10 @@ class Session:
                 run.status = message.script_finished
                 if run.status == EARLY:
                     continue  # a newer run of ours follows (never with one request in flight)
-                self._after_run(drawn)
+                self._after_run(drawn, fragment)
                 return run
 
-    def _read_element(self, element, run: Run, drawn: dict) -> None:
+    def _read_element(self, element, run: Run, drawn: dict, fragment: str = "") -> None:
         kind = element.WhichOneof("type")
         body = getattr(element, kind)
         if kind == "exception":
@@ -247,14 +254,19 @@ class Session:
         widget_id = getattr(body, "id", "")
         if widget_id:
             drawn[_widget_key(widget_id)] = widget_id
+            self.fragments[widget_id] = fragment
             forced = getattr(body, "set_value", False)  # the script set it (a callback, a preset)
             if widget_id not in self.states or forced:
                 state = initial_state(kind, body)
                 if state is not None:
                     self.states[widget_id] = state
 
-    def _after_run(self, drawn: dict) -> None:
-        """Forget widgets the run did not draw (as the browser unmounts them) and age the cache."""
+    def _after_run(self, drawn: dict, fragment: str = "") -> None:
+        """Forget widgets the run did not draw (as the browser unmounts them: a fragment's run
+        only those of its fragment) and age the cache."""
+        if fragment:
+            kept = {k: i for k, i in self.widgets.items() if self.fragments.get(i) != fragment}
+            drawn = kept | drawn
         self.widgets = drawn
         shown = set(drawn.values())
         self.states = {i: s for i, s in self.states.items() if i in shown}
