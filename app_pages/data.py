@@ -79,7 +79,7 @@ with st.sidebar:
                 data_error = error
         st.toggle("Standardise x", key=P + "standardise", help=text.STANDARDISE_HELP)
     with widgets.group("2 · Update rule", "optimizer", essential=True):
-        widgets.optimizer_inputs(P)
+        widgets.optimizer_inputs(P, rate_label=None)  # α sits above the chart
     with widgets.group("3 · Batch, SGD, mini-batch", "batch", help=text.VARIANTS_HELP):
         b = state.bounds(FORM, "batch_size")
         st.number_input("mini-batch size b", *b, key=P + "batch_size")
@@ -102,45 +102,56 @@ with st.sidebar:
         for column, (key, label) in zip((left, right), ds.START_LABELS.items(), strict=True):
             column.number_input(label, *state.bounds(FORM, key), key=P + key, format="%.4g")
 
-setup = state.current(FORM)
-state.publish(FORM, setup)
-if data_error is not None:
-    st.error(f"**Can't use this file.** {data_error}", icon=":material/table_chart:")
-    st.stop()
-if dataset is None:
-    st.info("Upload a CSV file in the sidebar, then pick its x and y columns.")
-    st.stop()
 
-size = (views.chart_height(170, least=420), views.chart_width())
-comparison, animation, losses = cached_outputs(setup, data_key, dataset, state.look().dark, size,
-                                               views.on_a_phone())  # fmt: skip
-views.chart(animation, P + "animation")
-st.caption(text.figure_caption(comparison, dataset))
-for column, run in zip(st.columns(3), comparison.runs, strict=True):
-    with column:
-        views.status_banner(run.history, run.variant.label, found=run.verdict)
-for note in ([dataset.note] if dataset.note else []) + list(comparison.notes):
-    st.info(note, icon=":material/info:")
-if shown.shows("math"):
-    for formula in text.model_latex(setup.standardise):
-        st.latex(formula)
-    st.caption(text.conditioning_note(comparison.problem, setup))
-st.info(text.batch_story(comparison, setup), icon=":material/school:")
-if shown.shows("losses"):
-    st.subheader("A fair comparison: loss against steps and against data seen")
-    views.chart(losses, P + "losses")
-    st.caption(text.LOSS_CAPTION)
-    st.dataframe(data_runs.summary_table(comparison), hide_index=True, key=P + "table")
-if shown.shows("instant"):
-    instant = st.expander("Instant α for batch GD: drag α across 2/λmax", key=P + "instant",
-                          on_change="rerun")  # fmt: skip
-    if instant.open:  # built only when asked for: one batched family of every slider stop
-        with instant:
-            problem = comparison.problem
-            family = data_runs.batch_family(setup, problem)
-            instant_rate.show_data_family(family, problem, tuple(problem.solution))
-if shown.shows("downloads"):
-    st.download_button("Download the trajectories (CSV)", key=P + "download_csv",
-                       data=lambda: data_runs.trajectories_csv(comparison), on_click="ignore",
-                       file_name="gdviz-batch-vs-sgd.csv", mime="text/csv")  # fmt: skip
-st.caption(text.SHARE_CAPTION)
+@st.fragment
+def lesson(dataset, data_key: str, data_error) -> None:
+    """α, the three runs and all drawn from them. Its own rerun when α changes: the sidebar and
+    the page's frame stay as they are."""
+    if dataset is not None:
+        with widgets.part("rate", "data"):
+            widgets.learning_rate_input(P + "learning_rate", beside=True)
+    setup = state.current(FORM)
+    state.publish(FORM, setup)
+    if data_error is not None:
+        st.error(f"**Can't use this file.** {data_error}", icon=":material/table_chart:")
+        return
+    if dataset is None:
+        st.info("Upload a CSV file in the sidebar, then pick its x and y columns.")
+        return
+
+    size = (views.chart_height(255, least=420), views.chart_width())  # title and α above it
+    dark, phone = state.look().dark, views.on_a_phone()
+    comparison, animation, losses = cached_outputs(setup, data_key, dataset, dark, size, phone)
+    views.chart(animation, P + "animation")
+    st.caption(text.figure_caption(comparison, dataset))
+    for column, run in zip(st.columns(3), comparison.runs, strict=True):
+        with column:
+            views.status_banner(run.history, run.variant.label, found=run.verdict)
+    for note in ([dataset.note] if dataset.note else []) + list(comparison.notes):
+        st.info(note, icon=":material/info:")
+    if shown.shows("math"):
+        for formula in text.model_latex(setup.standardise):
+            st.latex(formula)
+        st.caption(text.conditioning_note(comparison.problem, setup))
+    st.info(text.batch_story(comparison, setup), icon=":material/school:")
+    if shown.shows("losses"):
+        st.subheader("A fair comparison: loss against steps and against data seen")
+        views.chart(losses, P + "losses")
+        st.caption(text.LOSS_CAPTION)
+        st.dataframe(data_runs.summary_table(comparison), hide_index=True, key=P + "table")
+    if shown.shows("instant"):
+        instant = st.expander("Instant α for batch GD: drag α across 2/λmax", key=P + "instant",
+                              on_change="rerun")  # fmt: skip
+        if instant.open:  # built only when asked for: one batched family of every slider stop
+            with instant:
+                problem = comparison.problem
+                family = data_runs.batch_family(setup, problem)
+                instant_rate.show_data_family(family, problem, tuple(problem.solution))
+    if shown.shows("downloads"):
+        st.download_button("Download the trajectories (CSV)", key=P + "download_csv",
+                           data=lambda: data_runs.trajectories_csv(comparison), on_click="ignore",
+                           file_name="gdviz-batch-vs-sgd.csv", mime="text/csv")  # fmt: skip
+    st.caption(text.SHARE_CAPTION)
+
+
+lesson(dataset, data_key, data_error)

@@ -70,40 +70,48 @@ with st.sidebar:
         with widgets.group("Step budget", "stopping"):
             section_controls("run")
 
-if section == "side":
-    rates_column, spread_column, overlay_column = widgets.part("rate", "lab").columns(
-        [3, 1, 1], vertical_alignment="bottom"
-    )
-    with rates_column:
-        widgets.rates_input(P + "rates")
-    spread_column.button("Spread", key=P + "spread", on_click=suggest, args=(True,),
-                         help=TEXT["spread"], disabled=f is None)  # fmt: skip
-    overlay_column.toggle("Overlay", key=P + "overlay", help=TEXT["overlay"])
-elif section == "sweep" and not st.toggle("Automatic range", key=P + "auto_range",
-                                          help=TEXT["auto_range"]):  # fmt: skip
-    ss[P + "sweep_range"] = st.select_slider(
-        "Sweep range", widgets.RATE_CHOICES, ss[P + "sweep_range"], "{:g}".format,
-        key=P + "sweep_range_slider", help=TEXT["range"])  # fmt: skip
-elif section == "basins":
-    section_controls(section)
-elif section == "schedules":
-    with st.expander("Schedule parameters"):
-        section_controls(section)
 
-setup = state.current(FORM)
-state.publish(FORM, setup)
-key = setup.only("section", *lab_settings.USES[section])
-if f is None:
-    st.stop()
-info = theory(setup.theory_key)
-window, minima = lab.window_of(setup, f), lab.known_minima(setup)
-height = views.chart_height({"side": 310, "schedules": 290}.get(section, 300), least=400)
-sections.DRAW[section](
-    sections.Scene(setup, key, f, info, window, minima, height, dark, shown.shows("losses"))
-)
-if shown.shows("math"):
-    st.caption(info.sentence(setup.learning_rate if f.dimension == 1 else None))
-st.caption(TEXT["intro"])
-if section in ("side", "sweep") and shown.shows("challenge"):  # the sweep shows your α
-    kinds = ("threshold", "outcome", "steps") if section == "sweep" else ("threshold",)
-    challenges.maker(vars(setup), kinds, P + "challenge")
+@st.fragment
+def lesson(section: str, f, dark: bool) -> None:
+    """The section's own controls, its runs and charts. Its own rerun when they change (the
+    side-by-side rates, the sweep's range): the sidebar and the page's frame stay as they are."""
+    if section == "side":
+        rates_column, spread_column, overlay_column = widgets.part("rate", "lab").columns(
+            [3, 1, 1], vertical_alignment="bottom"
+        )
+        with rates_column:
+            widgets.rates_input(P + "rates")
+        spread_column.button("Spread", key=P + "spread", on_click=suggest, args=(True,),
+                             help=TEXT["spread"], disabled=f is None)  # fmt: skip
+        overlay_column.toggle("Overlay", key=P + "overlay", help=TEXT["overlay"])
+    elif section == "sweep" and not st.toggle("Automatic range", key=P + "auto_range",
+                                              help=TEXT["auto_range"]):  # fmt: skip
+        ss[P + "sweep_range"] = st.select_slider(
+            "Sweep range", widgets.RATE_CHOICES, ss[P + "sweep_range"], "{:g}".format,
+            key=P + "sweep_range_slider", help=TEXT["range"])  # fmt: skip
+    elif section == "basins":
+        section_controls(section)
+    elif section == "schedules":
+        with st.expander("Schedule parameters"):
+            section_controls(section)
+
+    setup = state.current(FORM)
+    state.publish(FORM, setup)
+    key = setup.only("section", *lab_settings.USES[section])
+    if f is None:
+        return
+    info = theory(setup.theory_key)
+    window, minima = lab.window_of(setup, f), lab.known_minima(setup)
+    height = views.chart_height({"side": 310, "schedules": 290}.get(section, 300), least=400)
+    sections.DRAW[section](
+        sections.Scene(setup, key, f, info, window, minima, height, dark, shown.shows("losses"))
+    )
+    if shown.shows("math"):
+        st.caption(info.sentence(setup.learning_rate if f.dimension == 1 else None))
+    st.caption(TEXT["intro"])
+    if section in ("side", "sweep") and shown.shows("challenge"):  # the sweep shows your α
+        kinds = ("threshold", "outcome", "steps") if section == "sweep" else ("threshold",)
+        challenges.maker(vars(setup), kinds, P + "challenge")
+
+
+lesson(section, f, dark)
