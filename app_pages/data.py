@@ -108,8 +108,7 @@ def lesson(dataset, data_key: str, data_error) -> None:
     """α, the three runs and all drawn from them. Its own rerun when α changes: the sidebar and
     the page's frame stay as they are."""
     if dataset is not None:
-        with widgets.part("rate", "data"):
-            widgets.learning_rate_input(P + "learning_rate", beside=True)
+        widgets.rate_row("data", P)
     setup = state.current(FORM)
     state.publish(FORM, setup)
     if data_error is not None:

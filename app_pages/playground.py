@@ -77,8 +77,7 @@ def lesson(f, preset) -> None:
     if widgets.clicked("contour", CLICK):
         st.rerun()  # the click moves θ₀: the whole page applies it (the sidebar shows θ₀)
     if f is not None:
-        with widgets.part("rate", "playground"):
-            widgets.learning_rate_input(beside=True)
+        widgets.rate_row("playground")
     setup = state.current(FORM)
     state.publish(FORM, setup)
     if f is None:

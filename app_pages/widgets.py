@@ -175,6 +175,13 @@ def learning_rate_input(
     return float(st.session_state[key])
 
 
+def rate_row(place: str, prefix: str = "") -> float:
+    """α on the page, above the chart: the slider with its exact box beside it (``hide=rate``
+    hides it, as it does α in the sidebar)."""
+    with part("rate", place):
+        return learning_rate_input(prefix + "learning_rate", beside=True)
+
+
 def optimizer_inputs(
     prefix: str = "", rate_label: str | None = "Learning rate α", help: str | None = None
 ) -> str:
